@@ -1,0 +1,90 @@
+// What the compiler hands the runtime: the BPF ELF object plus the tables
+// user space needs to attach probes and decode events and maps. The runtime
+// never looks at the AST.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "frontend/location.h"
+#include "frontend/types.h"
+
+namespace probe {
+
+// Names of the fixed maps every object has.
+inline constexpr const char *kEventsMap = "events";     // BPF_MAP_TYPE_RINGBUF
+inline constexpr const char *kLostMap = "lost_events";  // per-CPU array[1] of u64
+
+// The first 8 bytes of every ring-buffer record.
+struct EventHeader {
+  uint32_t kind;  // EventKind
+  uint32_t id;    // index into the table the kind selects
+};
+
+enum class EventKind : uint32_t {
+  Printf = 1,    // id -> PrintfSpec; payload at the spec's offsets
+  Print = 2,     // id -> PrintSpec; payload is one value
+  PrintMap = 3,  // id -> MapSpec index; print that map now
+  Exit = 4,      // stop tracing
+  ClearMap = 5,  // id -> MapSpec index
+  ZeroMap = 6,   // id -> MapSpec index
+};
+
+// One printf call site: its format and where each argument sits in the payload.
+struct PrintfSpec {
+  std::string format;
+  std::vector<Type> args;
+  std::vector<uint32_t> offsets;  // from the start of the payload (after EventHeader)
+  uint32_t payload_size = 0;
+};
+
+// One print(value) call site.
+struct PrintSpec {
+  Type type;
+};
+
+// How a map's values are aggregated across CPUs and printed.
+enum class MapValueKind { Plain, Count, Sum, Min, Max, Avg };
+
+// One user map (@name): BPF name, key/value layout, aggregation.
+struct MapSpec {
+  std::string name;      // "@", "@bytes"
+  std::string bpf_name;  // ELF/BTF map name ("m_bytes")
+  Type key;              // Int u64 (constant 0) for scalar maps; Tuple for multi-key
+  bool scalar = true;    // no keys in the source
+  Type value;            // Plain: the stored type; aggregations: see value_size
+  MapValueKind value_kind = MapValueKind::Plain;
+  bool percpu = false;
+  uint32_t key_size = 8;
+  uint32_t value_size = 8;  // Min/Max/Avg use 16: {i64 value_or_sum; u64 set_or_count}
+  uint32_t max_entries = 4096;
+};
+
+enum class ProbeKind { Begin, End, Uprobe, Uretprobe, Tracepoint, Kprobe, Kretprobe, Fentry, Fexit, RawTracepoint, Interval, Profile, Software };
+
+// One BPF program and everything needed to attach it.
+struct ProbeProgram {
+  std::string prog_name;  // ELF function name
+  ProbeKind kind;
+  std::string display;  // the attach point as users wrote it, expanded
+  Loc loc;              // the attach point in the source
+  // Attach target, meaning depends on kind:
+  std::string path;           // uprobe: binary; tracepoint: category
+  std::string func;           // uprobe/kprobe: symbol; tracepoint: event name
+  uint64_t offset = 0;        // uprobe: file offset of func (+ user offset)
+  uint64_t freq = 0;          // interval/profile rate
+  std::vector<std::string> funcs;  // kprobe_multi targets
+};
+
+// The compiler's output.
+struct CompiledProgram {
+  std::vector<uint8_t> elf;
+  std::vector<ProbeProgram> probes;
+  std::vector<MapSpec> maps;
+  std::vector<PrintfSpec> printfs;
+  std::vector<PrintSpec> prints;
+  uint32_t ringbuf_size = 1u << 22;  // bytes; power of two, multiple of page size
+};
+
+}  // namespace probe
