@@ -12,7 +12,7 @@ pkgs=(
   libbpf-dev libelf-dev zlib1g-dev
   flex bison
   googletest libgtest-dev
-  bpftool
+  bpftool python3 libz3-dev
   qemu-system-x86
 )
 missing=()
