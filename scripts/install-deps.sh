@@ -13,7 +13,7 @@ pkgs=(
   flex bison
   googletest libgtest-dev
   bpftool python3 libz3-dev
-  qemu-system-x86
+  qemu-system-x86 busybox-static
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,54 @@
+// tracee: a test-only target for the runtime corpus (tests/corpus/cases).
+//
+//   tracee [-n COUNT] [-s STRING] [-i MS]
+//
+// COUNT times (default 1): calls tracee_str(STRING, i), tracee_args6(i, ..., i+5),
+// tracee_neg(i), then the libc wrappers getpid() and getppid() (one syscall
+// each), sleeping MS milliseconds between rounds (default 0).
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+__attribute__((noinline)) int tracee_str(const char *s, int n) {
+  asm volatile("" ::"r"(s) : "memory");
+  return (int)strlen(s) + n;
+}
+
+__attribute__((noinline)) long tracee_args6(long a, long b, long c, long d, long e, long f) {
+  asm volatile("");
+  return a + b + c + d + e + f;
+}
+
+__attribute__((noinline)) int tracee_neg(int x) {
+  asm volatile("");
+  return -x;
+}
+
+int main(int argc, char **argv) {
+  long count = 1, interval_ms = 0;
+  const char *str = "hello";
+  int opt;
+  while ((opt = getopt(argc, argv, "n:s:i:")) != -1) {
+    switch (opt) {
+      case 'n': count = atol(optarg); break;
+      case 's': str = optarg; break;
+      case 'i': interval_ms = atol(optarg); break;
+      default: fprintf(stderr, "usage: %s [-n COUNT] [-s STRING] [-i MS]\n", argv[0]); return 2;
+    }
+  }
+  volatile long sink = 0;
+  for (long i = 0; i < count; i++) {
+    sink += tracee_str(str, (int)i);
+    sink += tracee_args6(i, i + 1, i + 2, i + 3, i + 4, i + 5);
+    sink += tracee_neg((int)i);
+    sink += getpid();
+    sink += getppid();
+    if (interval_ms > 0 && i + 1 < count) {
+      struct timespec ts = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+  }
+  return 0;
+}
