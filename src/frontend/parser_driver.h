@@ -1,0 +1,16 @@
+// Parsing program text into an AST (grammar/parser.yy, grammar/lexer.l).
+#pragma once
+
+#include <memory>
+
+#include "frontend/ast.h"
+#include "frontend/diagnostics.h"
+
+namespace probe {
+
+// Parses a whole program. Every syntax error is recorded in diags with its
+// location (the parser recovers at ';' and '}' to report several); returns
+// nullptr if there was any error. Attach points are kept as raw text.
+std::unique_ptr<ast::Program> parse_program(const SourceFile &src, Diagnostics &diags);
+
+}  // namespace probe
