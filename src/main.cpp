@@ -1,2 +1,4 @@
-// Placeholder until the CLI lands.
-int main() { return 0; }
+// probe: a bpftrace-style tracing language compiler and runtime.
+#include "driver/cli.h"
+
+int main(int argc, char **argv) { return probe::run_cli(argc, argv); }

@@ -1,0 +1,48 @@
+// Who and when: pid, tid, uid, gid, comm, nsecs, cpu, curtask, rand.
+#include "builtins/registry.h"
+#include "codegen/lowering.h"
+#include "frontend/sema/sema.h"
+
+namespace probe {
+
+namespace {
+
+Type u32_type(Sema &, ast::Identifier &) { return Type::integer(4, false); }
+Type u64_type(Sema &, ast::Identifier &) { return Type::u64(); }
+
+llvm::Value *pid_tgid(Lowering &L) { return L.helper(BPF_FUNC_get_current_pid_tgid, L.i64(), {}); }
+llvm::Value *uid_gid(Lowering &L) { return L.helper(BPF_FUNC_get_current_uid_gid, L.i64(), {}); }
+
+}  // namespace
+
+std::vector<BuiltinVar> identity_vars() {
+  return {
+      {"pid", "process (thread group) id", u32_type,
+       [](Lowering &L, ast::Identifier &) { return L.b().CreateLShr(pid_tgid(L), 32); }},
+      {"tid", "thread id", u32_type,
+       [](Lowering &L, ast::Identifier &) { return L.b().CreateAnd(pid_tgid(L), 0xffffffffull); }},
+      {"uid", "user id", u32_type,
+       [](Lowering &L, ast::Identifier &) { return L.b().CreateAnd(uid_gid(L), 0xffffffffull); }},
+      {"gid", "group id", u32_type,
+       [](Lowering &L, ast::Identifier &) { return L.b().CreateLShr(uid_gid(L), 32); }},
+      {"nsecs", "monotonic nanoseconds", u64_type,
+       [](Lowering &L, ast::Identifier &) { return L.helper(BPF_FUNC_ktime_get_ns, L.i64(), {}); }},
+      {"cpu", "current CPU", u32_type,
+       [](Lowering &L, ast::Identifier &) {
+         return L.b().CreateZExt(L.helper(BPF_FUNC_get_smp_processor_id, L.i32(), {}), L.i64());
+       }},
+      {"rand", "pseudo-random u32", u32_type,
+       [](Lowering &L, ast::Identifier &) {
+         return L.b().CreateZExt(L.helper(BPF_FUNC_get_prandom_u32, L.i32(), {}), L.i64());
+       }},
+      {"curtask", "address of the current task_struct", u64_type,
+       [](Lowering &L, ast::Identifier &) { return L.helper(BPF_FUNC_get_current_task, L.i64(), {}); }},
+      {"comm", "current thread's name",
+       [](Sema &, ast::Identifier &) { return Type::string(16); }, nullptr,
+       [](Lowering &L, ast::Identifier &, llvm::Value *dst) {
+         L.helper(BPF_FUNC_get_current_comm, L.i64(), {dst, L.const_i64(16)});
+       }},
+  };
+}
+
+}  // namespace probe

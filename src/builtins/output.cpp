@@ -1,0 +1,133 @@
+// Output to user space through the ring buffer: printf, print, exit, clear, zero.
+#include "builtins/registry.h"
+#include "codegen/lowering.h"
+#include "frontend/printf_format.h"
+#include "frontend/sema/sema.h"
+
+namespace probe {
+
+namespace {
+
+Type printf_type(Sema &S, ast::Call &c) {
+  auto &fmt_expr = *c.args[0];
+  if (fmt_expr.kind != ast::ExprKind::String) {
+    S.diags().error(fmt_expr.loc, "printf's format must be a string literal");
+    return Type::none();
+  }
+  const std::string &fmt = ast::as<ast::String>(fmt_expr).value;
+  auto specs = parse_printf_format(fmt);
+  if (!specs) {
+    S.diags().error(fmt_expr.loc, "bad printf format: " + specs.error().message);
+    S.diags().hint("conversions are %d %i %u %x %X %o %s %c %p %% with l/ll, width and '-'");
+    return Type::none();
+  }
+  size_t nargs = c.args.size() - 1;
+  if (specs->size() != nargs) {
+    S.diags().error(c.loc, "printf format has " + std::to_string(specs->size()) + " conversion" +
+                               (specs->size() == 1 ? "" : "s") + " but " + std::to_string(nargs) +
+                               " argument" + (nargs == 1 ? " is" : "s are") + " given");
+    return Type::none();
+  }
+  PrintfSpec spec;
+  spec.format = fmt;
+  bool ok = true;
+  uint32_t off = 0;
+  for (size_t i = 0; i < nargs; i++) {
+    auto &arg = *c.args[i + 1];
+    Type t = S.check(arg);
+    if (t.kind == TypeKind::None) {
+      ok = false;
+      continue;
+    }
+    std::string why;
+    if (t.is(TypeKind::Void) || t.is_aggregate() || t.is(TypeKind::Ctx) || t.is(TypeKind::Record) ||
+        !format_accepts((*specs)[i].conv, t, &why)) {
+      S.diags().error(arg.loc, "printf conversion '" + (*specs)[i].spec + "' does not take " + t.to_string() +
+                                   (why.empty() ? "" : ": " + why));
+      ok = false;
+      continue;
+    }
+    Type st = storage_type(t);
+    spec.args.push_back(st);
+    spec.offsets.push_back(off);
+    off += storage_size(st);
+  }
+  if (!ok) return Type::none();
+  spec.payload_size = off;
+  c.id = S.add_printf(std::move(spec));
+  return Type::void_();
+}
+
+llvm::Value *printf_lower(Lowering &L, ast::Call &c) {
+  const PrintfSpec &spec = L.printf_spec(c.id);
+  L.emit_event(EventKind::Printf, c.id, spec.payload_size, [&](llvm::Value *payload) {
+    for (size_t i = 0; i < spec.args.size(); i++) L.store_into(*c.args[i + 1], L.gep(payload, spec.offsets[i]));
+  });
+  return nullptr;
+}
+
+// print(@map) prints the whole map; print(expr) prints one value.
+Type print_type(Sema &S, ast::Call &c) {
+  auto &arg = *c.args[0];
+  if (arg.kind == ast::ExprKind::Map && ast::as<ast::Map>(arg).keys.empty()) {
+    S.map_info(ast::as<ast::Map>(arg));
+    c.id = -1;
+    return Type::void_();
+  }
+  Type t = S.check(arg);
+  if (t.kind == TypeKind::None) return t;
+  if (t.is(TypeKind::Void) || t.is(TypeKind::Ctx) || t.is(TypeKind::Record) || t.is_aggregate()) {
+    S.diags().error(arg.loc, "cannot print a value of type " + t.to_string());
+    return Type::none();
+  }
+  c.id = S.add_print(PrintSpec{storage_type(t)});
+  return Type::void_();
+}
+
+llvm::Value *print_lower(Lowering &L, ast::Call &c) {
+  auto &arg = *c.args[0];
+  if (c.id < 0) {
+    L.emit_event(EventKind::PrintMap, ast::as<ast::Map>(arg).map_id, 0, [](llvm::Value *) {});
+    return nullptr;
+  }
+  uint32_t size = storage_size(L.print_spec(c.id).type);
+  L.emit_event(EventKind::Print, c.id, size, [&](llvm::Value *payload) { L.store_into(arg, payload); });
+  return nullptr;
+}
+
+// clear(@m) and zero(@m) take a whole map.
+Type map_op_type(Sema &S, ast::Call &c) {
+  auto &arg = *c.args[0];
+  if (arg.kind != ast::ExprKind::Map || !ast::as<ast::Map>(arg).keys.empty()) {
+    S.diags().error(arg.loc, c.name + "() takes a map, written without keys: " + c.name + "(@name)");
+    return Type::none();
+  }
+  S.map_info(ast::as<ast::Map>(arg));
+  return Type::void_();
+}
+
+}  // namespace
+
+std::vector<BuiltinFunc> output_funcs() {
+  return {
+      {"printf", "printf(fmt, ...)", 1, -1, printf_type, printf_lower},
+      {"print", "print(value) or print(@map)", 1, 1, print_type, print_lower},
+      {"exit", "exit()", 0, 0, [](Sema &, ast::Call &) { return Type::void_(); },
+       [](Lowering &L, ast::Call &) -> llvm::Value * {
+         L.emit_event(EventKind::Exit, 0, 0, [](llvm::Value *) {});
+         return nullptr;
+       }},
+      {"clear", "clear(@map)", 1, 1, map_op_type,
+       [](Lowering &L, ast::Call &c) -> llvm::Value * {
+         L.emit_event(EventKind::ClearMap, ast::as<ast::Map>(*c.args[0]).map_id, 0, [](llvm::Value *) {});
+         return nullptr;
+       }},
+      {"zero", "zero(@map)", 1, 1, map_op_type,
+       [](Lowering &L, ast::Call &c) -> llvm::Value * {
+         L.emit_event(EventKind::ZeroMap, ast::as<ast::Map>(*c.args[0]).map_id, 0, [](llvm::Value *) {});
+         return nullptr;
+       }},
+  };
+}
+
+}  // namespace probe

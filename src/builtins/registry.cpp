@@ -1,0 +1,65 @@
+#include "builtins/registry.h"
+
+#include <cctype>
+
+namespace probe {
+
+namespace {
+
+const std::vector<BuiltinVar> &vars() {
+  static const std::vector<BuiltinVar> all = [] {
+    std::vector<BuiltinVar> v;
+    for (auto &f : {identity_vars(), probe_arg_vars()}) v.insert(v.end(), f.begin(), f.end());
+    return v;
+  }();
+  return all;
+}
+
+const std::vector<BuiltinFunc> &funcs() {
+  static const std::vector<BuiltinFunc> all = [] {
+    std::vector<BuiltinFunc> v;
+    for (auto &f : {output_funcs(), aggregation_funcs(), string_funcs()})
+      v.insert(v.end(), f.begin(), f.end());
+    return v;
+  }();
+  return all;
+}
+
+// "arg12" -> "arg"; other names unchanged.
+std::string_view family_name(std::string_view name) {
+  if (name.size() > 3 && name.substr(0, 3) == "arg") {
+    for (char c : name.substr(3))
+      if (!isdigit(static_cast<unsigned char>(c))) return name;
+    return "arg";
+  }
+  return name;
+}
+
+}  // namespace
+
+const BuiltinVar *find_builtin_var(std::string_view name) {
+  std::string_view n = family_name(name);
+  for (const auto &v : vars())
+    if (n == v.name) return &v;
+  return nullptr;
+}
+
+const BuiltinFunc *find_builtin_func(std::string_view name) {
+  for (const auto &f : funcs())
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> builtin_var_names() {
+  std::vector<std::string> out;
+  for (const auto &v : vars()) out.push_back(std::string(v.name) == "arg" ? "arg0" : v.name);
+  return out;
+}
+
+std::vector<std::string> builtin_func_names() {
+  std::vector<std::string> out;
+  for (const auto &f : funcs()) out.push_back(f.name);
+  return out;
+}
+
+}  // namespace probe

@@ -1,0 +1,69 @@
+// Builtins are a registry: each variable (pid, comm, arg0...) and function
+// (printf, count, str...) has its signature, its type rule and its lowering
+// side by side in one entry, one file per family (identity.cpp, output.cpp,
+// aggregations.cpp, strings.cpp, probe_args.cpp). Sema and codegen dispatch
+// through these tables; neither has a per-builtin if-chain.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontend/ast.h"
+#include "frontend/types.h"
+
+namespace llvm {
+class Value;
+}
+
+namespace probe {
+
+class Sema;      // frontend/sema/sema.h: type inference services
+class Lowering;  // codegen/lowering.h: IR emission services
+
+// An identifier builtin such as pid or comm.
+struct BuiltinVar {
+  const char *name;  // "arg" matches arg0..argN
+  const char *doc;
+  // Type rule: returns the type, or reports misuse and returns Type::none().
+  Type (*type)(Sema &, ast::Identifier &);
+  // Lowering of integral builtins to an i64 value.
+  llvm::Value *(*lower)(Lowering &, ast::Identifier &) = nullptr;
+  // Lowering of non-integral builtins (strings) into storage at dst.
+  void (*lower_into)(Lowering &, ast::Identifier &, llvm::Value *dst) = nullptr;
+};
+
+// A call builtin such as printf or count.
+struct BuiltinFunc {
+  const char *name;
+  const char *signature;  // for messages: "str(ptr[, len])"
+  int min_args;
+  int max_args;  // -1: variadic
+  // Type rule; arguments are not yet checked when it runs.
+  Type (*type)(Sema &, ast::Call &);
+  // Lowering to an i64 value, or nullptr for void calls (lowered for effect).
+  llvm::Value *(*lower)(Lowering &, ast::Call &) = nullptr;
+  // Lowering of non-integral results (strings) into storage at dst.
+  void (*lower_into)(Lowering &, ast::Call &, llvm::Value *dst) = nullptr;
+  // Aggregations (count, sum...) are valid only as `@m[k] = f(...)`; this
+  // updates the map entry for key storage `key`.
+  void (*lower_aggregate)(Lowering &, ast::Call &, ast::Map &, llvm::Value *key) = nullptr;
+  TypeKind aggregate = TypeKind::None;  // the map value kind it produces
+};
+
+// Finds a variable builtin ("arg3" finds "arg"); nullptr when unknown.
+const BuiltinVar *find_builtin_var(std::string_view name);
+// Finds a function builtin; nullptr when unknown.
+const BuiltinFunc *find_builtin_func(std::string_view name);
+// Every builtin name, for "did you mean" hints.
+std::vector<std::string> builtin_var_names();
+std::vector<std::string> builtin_func_names();
+
+// The families' tables, concatenated by registry.cpp.
+std::vector<BuiltinVar> identity_vars();
+std::vector<BuiltinVar> probe_arg_vars();
+std::vector<BuiltinFunc> output_funcs();
+std::vector<BuiltinFunc> aggregation_funcs();
+std::vector<BuiltinFunc> string_funcs();
+
+}  // namespace probe

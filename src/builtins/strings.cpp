@@ -1,0 +1,67 @@
+// Strings: str(ptr[, len]) reads a NUL-terminated string from memory.
+#include "builtins/registry.h"
+#include "codegen/lowering.h"
+#include "frontend/sema/sema.h"
+
+namespace probe {
+
+namespace {
+
+Type str_type(Sema &S, ast::Call &c) {
+  Type p = S.check(*c.args[0]);
+  if (p.kind == TypeKind::None) return p;
+  uint32_t cap = S.config().str_size;
+  if (p.is(TypeKind::String)) return p;  // str() of a string is the string
+  if (!p.is_int() && !p.is(TypeKind::Pointer)) {
+    S.diags().error(c.args[0]->loc, "str() reads from an address, not from " + p.to_string());
+    return Type::none();
+  }
+  if (c.args.size() == 2) {
+    Type n = S.check(*c.args[1]);
+    if (n.kind == TypeKind::None) return n;
+    if (!n.is_int()) {
+      S.diags().error(c.args[1]->loc, "str()'s length must be an integer, not " + n.to_string());
+      return Type::none();
+    }
+    int64_t len = 0;
+    if (Sema::int_constant(*c.args[1], &len)) {
+      if (len < 1) {
+        S.diags().error(c.args[1]->loc, "str()'s length must be at least 1");
+        return Type::none();
+      }
+      cap = std::min<uint32_t>(cap, static_cast<uint32_t>(len));
+    }
+  }
+  return Type::string(cap);
+}
+
+void str_lower_into(Lowering &L, ast::Call &c, llvm::Value *dst) {
+  Type pt = c.args[0]->type;
+  if (pt.is(TypeKind::String)) {
+    L.store_into(*c.args[0], dst);
+    return;
+  }
+  llvm::Value *src = L.value(*c.args[0]);
+  llvm::Value *size = L.const_i64(c.type.size);
+  if (c.args.size() == 2) {
+    // Variable length: clamp to [1, capacity] so the verifier sees a bound.
+    auto &b = L.b();
+    llvm::Value *n = L.value(*c.args[1]);
+    llvm::Value *cap = L.const_i64(c.type.size);
+    n = b.CreateSelect(b.CreateICmpUGT(n, cap), cap, n);
+    n = b.CreateSelect(b.CreateICmpEQ(n, L.const_i64(0)), L.const_i64(1), n);
+    size = n;
+  }
+  AddrSpace as = pt.is(TypeKind::Pointer) && pt.as != AddrSpace::None ? pt.as : L.default_space();
+  L.read_str(dst, size, src, as);
+}
+
+}  // namespace
+
+std::vector<BuiltinFunc> string_funcs() {
+  BuiltinFunc str{"str", "str(ptr[, length])", 1, 2, str_type};
+  str.lower_into = str_lower_into;
+  return {str};
+}
+
+}  // namespace probe

@@ -1,0 +1,325 @@
+// Expressions: integral values as i64, everything else written into storage.
+#include <cstdlib>
+
+#include <llvm/IR/Constants.h>
+
+#include "builtins/registry.h"
+#include "codegen/lowering.h"
+#include "util/result.h"
+
+namespace probe {
+
+llvm::Value *Lowering::normalize(llvm::Value *v, const Type &t) {
+  if (!t.is_int() || t.size >= 8) return v;
+  auto *narrow = llvm::IntegerType::get(llctx(), t.size * 8);
+  llvm::Value *x = b_->CreateTrunc(v, narrow);
+  return t.is_signed ? b_->CreateSExt(x, i64()) : b_->CreateZExt(x, i64());
+}
+
+llvm::Value *Lowering::value(ast::Expr &e) {
+  switch (e.kind) {
+    case ast::ExprKind::Integer: return const_i64(ast::as<ast::Integer>(e).value);
+    case ast::ExprKind::Identifier: {
+      auto &id = ast::as<ast::Identifier>(e);
+      PROBE_ASSERT(id.builtin && id.builtin->lower);
+      return id.builtin->lower(*this, id);
+    }
+    case ast::ExprKind::Variable: return b_->CreateLoad(i64(), var_slot(ast::as<ast::Variable>(e).name));
+    case ast::ExprKind::Positional: return lower_positional(ast::as<ast::Positional>(e));
+    case ast::ExprKind::Map: return lower_map_read(ast::as<ast::Map>(e));
+    case ast::ExprKind::Call: {
+      auto &c = ast::as<ast::Call>(e);
+      PROBE_ASSERT(c.func && c.func->lower);
+      llvm::Value *v = c.func->lower(*this, c);
+      return v ? v : const_i64(0);
+    }
+    case ast::ExprKind::Binop: return lower_binop(ast::as<ast::Binop>(e));
+    case ast::ExprKind::Unop: return lower_unop(ast::as<ast::Unop>(e));
+    case ast::ExprKind::Ternary: return lower_ternary(ast::as<ast::Ternary>(e));
+    case ast::ExprKind::Field: return lower_field(ast::as<ast::FieldAccess>(e));
+    case ast::ExprKind::Index: {
+      auto &ix = ast::as<ast::Index>(e);
+      const Type &bt = ix.base->type;
+      uint32_t esize = bt.elem->size;
+      llvm::Value *addr = b_->CreateAdd(value(*ix.base), b_->CreateMul(value(*ix.index), const_i64(esize)));
+      llvm::Value *slot = temp(8, "elem");
+      store_i64(const_i64(0), slot);
+      read_mem(slot, esize, addr, bt.as != AddrSpace::None ? bt.as : default_space());
+      return normalize(b_->CreateLoad(i64(), slot), e.type);
+    }
+    case ast::ExprKind::Cast: {
+      auto &c = ast::as<ast::Cast>(e);
+      return normalize(value(*c.expr), e.type);
+    }
+    case ast::ExprKind::String:
+    case ast::ExprKind::Tuple:
+      break;
+  }
+  PROBE_ASSERT(false && "value() of a non-integral expression");
+  return nullptr;
+}
+
+void Lowering::store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type) {
+  const Type &t = e.type;
+  if (t.is_integral() && !t.is_aggregate()) {
+    store_i64(value(e), dst);
+    return;
+  }
+  switch (e.kind) {
+    case ast::ExprKind::String:
+      store_const_string(ast::as<ast::String>(e).value, t.size, dst);
+      return;
+    case ast::ExprKind::Identifier: {
+      auto &id = ast::as<ast::Identifier>(e);
+      PROBE_ASSERT(id.builtin && id.builtin->lower_into);
+      id.builtin->lower_into(*this, id, dst);
+      return;
+    }
+    case ast::ExprKind::Call: {
+      auto &c = ast::as<ast::Call>(e);
+      PROBE_ASSERT(c.func && c.func->lower_into);
+      c.func->lower_into(*this, c, dst);
+      return;
+    }
+    case ast::ExprKind::Variable:
+      copy(dst, var_slot(ast::as<ast::Variable>(e).name), storage_size(t));
+      return;
+    case ast::ExprKind::Positional: {
+      auto &p = ast::as<ast::Positional>(e);
+      store_const_string(config().params.at(p.index - 1), t.size, dst);
+      return;
+    }
+    case ast::ExprKind::Map: {
+      auto &m = ast::as<ast::Map>(e);
+      llvm::Value *key = build_key(m);
+      llvm::Value *p = lookup(m.map_id, key);
+      uint32_t size = storage_size(t);
+      if_then_else(b_->CreateIsNotNull(p), [&] { copy(dst, p, size); }, [&] { zero(dst, size); });
+      return;
+    }
+    case ast::ExprKind::Ternary: {
+      auto &te = ast::as<ast::Ternary>(e);
+      if_then_else(truthy(value(*te.cond)), [&] { store_into(*te.then, dst, dst_type); },
+                   [&] { store_into(*te.otherwise, dst, dst_type); });
+      return;
+    }
+    case ast::ExprKind::Field:
+      store_field_into(ast::as<ast::FieldAccess>(e), dst);
+      return;
+    case ast::ExprKind::Tuple: {
+      auto &tu = ast::as<ast::Tuple>(e);
+      const Type &layout = dst_type && dst_type->is(TypeKind::Tuple) ? *dst_type : t;
+      for (size_t i = 0; i < tu.elems.size(); i++)
+        store_into(*tu.elems[i], gep(dst, tuple_offset(layout, i)), &layout.fields[i]);
+      return;
+    }
+    default:
+      break;
+  }
+  PROBE_ASSERT(false && "store_into() of an unsupported expression");
+}
+
+llvm::Value *Lowering::address(ast::Expr &e) {
+  if (e.kind == ast::ExprKind::Variable && !e.type.is_integral()) return var_slot(ast::as<ast::Variable>(e).name);
+  uint32_t size = std::max<uint32_t>(8, storage_size(e.type));
+  llvm::Value *slot = temp(size, "tmp");
+  if (!e.type.is_integral()) zero(slot, size);
+  store_into(e, slot);
+  return slot;
+}
+
+llvm::Value *Lowering::lower_positional(ast::Positional &p) {
+  const auto &params = config().params;
+  if (p.is_count) return const_i64(params.size());
+  if (static_cast<size_t>(p.index) > params.size()) return const_i64(0);
+  return const_i64(static_cast<uint64_t>(std::strtoll(params[p.index - 1].c_str(), nullptr, 0)));
+}
+
+llvm::Value *Lowering::lower_map_read(ast::Map &m) {
+  llvm::Value *key = build_key(m);
+  llvm::Value *p = lookup(m.map_id, key);
+  llvm::Value *slot = temp(8, "mapval");
+  if_then_else(b_->CreateIsNotNull(p), [&] { store_i64(b_->CreateLoad(i64(), p), slot); },
+               [&] { store_i64(const_i64(0), slot); });
+  return b_->CreateLoad(i64(), slot);
+}
+
+llvm::Value *Lowering::string_equal(ast::Expr &a, ast::Expr &b) {
+  // A literal on either side compares against constants, not loads.
+  ast::Expr *lit = b.kind == ast::ExprKind::String ? &b : a.kind == ast::ExprKind::String ? &a : nullptr;
+  ast::Expr *other = lit == &b ? &a : &b;
+  llvm::Value *pa = address(*other);
+  llvm::Value *pb = lit ? nullptr : address(lit == &a ? b : a);
+  std::string s = lit ? ast::as<ast::String>(*lit).value : "";
+  uint32_t na = other->type.size, nb = lit ? static_cast<uint32_t>(s.size()) + 1 : (lit == &a ? b : a).type.size;
+  uint32_t n = std::min(na, nb);
+  llvm::Value *result = temp(8, "streq");
+  store_i64(const_i64(0), result);
+  auto *done = llvm::BasicBlock::Create(llctx(), "streq.done", fn_);
+  for (uint32_t i = 0; i < n; i++) {
+    llvm::Value *ca = b_->CreateLoad(i8(), gep(pa, i));
+    llvm::Value *cb = lit ? static_cast<llvm::Value *>(llvm::ConstantInt::get(i8(), static_cast<unsigned char>(s[i])))
+                          : b_->CreateLoad(i8(), gep(pb, i));
+    auto *next = llvm::BasicBlock::Create(llctx(), "streq.next", fn_);
+    b_->CreateCondBr(b_->CreateICmpNE(ca, cb), done, next);
+    b_->SetInsertPoint(next);
+    if (lit) {
+      if (s[i] == '\0') {  // matched through the literal's terminator
+        store_i64(const_i64(1), result);
+        b_->CreateBr(done);
+        b_->SetInsertPoint(done);
+        return b_->CreateLoad(i64(), result);
+      }
+      continue;
+    }
+    auto *more = llvm::BasicBlock::Create(llctx(), "streq.more", fn_);
+    auto *eq = llvm::BasicBlock::Create(llctx(), "streq.eq", fn_);
+    b_->CreateCondBr(b_->CreateICmpEQ(ca, llvm::ConstantInt::get(i8(), 0)), eq, more);
+    b_->SetInsertPoint(eq);
+    store_i64(const_i64(1), result);
+    b_->CreateBr(done);
+    b_->SetInsertPoint(more);
+  }
+  // Equal for n bytes with no NUL: equal iff both end here.
+  store_i64(const_i64(na == nb ? 1 : 0), result);
+  b_->CreateBr(done);
+  b_->SetInsertPoint(done);
+  return b_->CreateLoad(i64(), result);
+}
+
+llvm::Value *Lowering::lower_binop(ast::Binop &e) {
+  using ast::BinOp;
+  if ((e.op == BinOp::Eq || e.op == BinOp::Ne) && e.lhs->type.is(TypeKind::String)) {
+    llvm::Value *eq = string_equal(*e.lhs, *e.rhs);
+    return e.op == BinOp::Eq ? eq : b_->CreateXor(eq, const_i64(1));
+  }
+  if (e.op == BinOp::LAnd || e.op == BinOp::LOr) {
+    llvm::Value *slot = temp(8, "logic");
+    llvm::Value *l = truthy(value(*e.lhs));
+    bool is_and = e.op == BinOp::LAnd;
+    store_i64(b_->CreateZExt(l, i64()), slot);
+    if_then(is_and ? l : b_->CreateNot(l), [&] { store_i64(b_->CreateZExt(truthy(value(*e.rhs)), i64()), slot); });
+    return b_->CreateLoad(i64(), slot);
+  }
+  llvm::Value *l = value(*e.lhs), *r = value(*e.rhs);
+  bool sign = e.lhs->type.is_int() && e.rhs->type.is_int() && e.lhs->type.is_signed && e.rhs->type.is_signed;
+  auto cmp = [&](llvm::CmpInst::Predicate s, llvm::CmpInst::Predicate u) {
+    return b_->CreateZExt(b_->CreateICmp(sign ? s : u, l, r), i64());
+  };
+  switch (e.op) {
+    case BinOp::Add: return b_->CreateAdd(l, r);
+    case BinOp::Sub: return b_->CreateSub(l, r);
+    case BinOp::Mul: return b_->CreateMul(l, r);
+    case BinOp::Div: return sign ? b_->CreateSDiv(l, r) : b_->CreateUDiv(l, r);
+    case BinOp::Mod: return sign ? b_->CreateSRem(l, r) : b_->CreateURem(l, r);
+    case BinOp::Shl: return b_->CreateShl(l, r);
+    case BinOp::Shr: return e.lhs->type.is_signed ? b_->CreateAShr(l, r) : b_->CreateLShr(l, r);
+    case BinOp::BitAnd: return b_->CreateAnd(l, r);
+    case BinOp::BitOr: return b_->CreateOr(l, r);
+    case BinOp::BitXor: return b_->CreateXor(l, r);
+    case BinOp::Eq: return b_->CreateZExt(b_->CreateICmpEQ(l, r), i64());
+    case BinOp::Ne: return b_->CreateZExt(b_->CreateICmpNE(l, r), i64());
+    case BinOp::Lt: return cmp(llvm::CmpInst::ICMP_SLT, llvm::CmpInst::ICMP_ULT);
+    case BinOp::Le: return cmp(llvm::CmpInst::ICMP_SLE, llvm::CmpInst::ICMP_ULE);
+    case BinOp::Gt: return cmp(llvm::CmpInst::ICMP_SGT, llvm::CmpInst::ICMP_UGT);
+    case BinOp::Ge: return cmp(llvm::CmpInst::ICMP_SGE, llvm::CmpInst::ICMP_UGE);
+    case BinOp::LAnd:
+    case BinOp::LOr: break;
+  }
+  PROBE_ASSERT(false && "unhandled binary operator");
+  return nullptr;
+}
+
+llvm::Value *Lowering::lower_incdec(ast::Unop &e) {
+  using ast::UnOp;
+  bool inc = e.op == UnOp::PreInc || e.op == UnOp::PostInc;
+  bool post = e.op == UnOp::PostInc || e.op == UnOp::PostDec;
+  llvm::Value *delta = const_i64(inc ? 1 : static_cast<uint64_t>(-1));
+  if (e.operand->kind == ast::ExprKind::Variable) {
+    auto &v = ast::as<ast::Variable>(*e.operand);
+    llvm::Value *slot = var_slot(v.name);
+    llvm::Value *old = b_->CreateLoad(i64(), slot);
+    llvm::Value *nv = normalize(b_->CreateAdd(old, delta), var_types_.at(v.name));
+    store_i64(nv, slot);
+    return post ? old : nv;
+  }
+  auto &m = ast::as<ast::Map>(*e.operand);
+  llvm::Value *key = build_key(m);
+  llvm::Value *p = lookup(m.map_id, key);
+  llvm::Value *result = temp(8, "incdec");
+  if_then_else(
+      b_->CreateIsNotNull(p),
+      [&] {
+        llvm::Value *old = b_->CreateLoad(i64(), p);
+        llvm::Value *nv = b_->CreateAdd(old, delta);
+        b_->CreateStore(nv, p);
+        store_i64(post ? old : nv, result);
+      },
+      [&] {
+        llvm::Value *slot = temp(8, "val");
+        store_i64(delta, slot);
+        update(m.map_id, key, slot, BPF_ANY);
+        store_i64(post ? const_i64(0) : delta, result);
+      });
+  return b_->CreateLoad(i64(), result);
+}
+
+llvm::Value *Lowering::lower_unop(ast::Unop &e) {
+  using ast::UnOp;
+  switch (e.op) {
+    case UnOp::Neg: return b_->CreateNeg(value(*e.operand));
+    case UnOp::LNot: return b_->CreateZExt(b_->CreateICmpEQ(value(*e.operand), const_i64(0)), i64());
+    case UnOp::BitNot: return normalize(b_->CreateNot(value(*e.operand)), e.type);
+    case UnOp::Deref: {
+      const Type &pt = e.operand->type;
+      uint32_t size = pt.is(TypeKind::Pointer) && pt.elem ? pt.elem->size : 8;
+      llvm::Value *slot = temp(8, "deref");
+      store_i64(const_i64(0), slot);
+      AddrSpace as = pt.is(TypeKind::Pointer) && pt.as != AddrSpace::None ? pt.as : default_space();
+      read_mem(slot, size, value(*e.operand), as);
+      return normalize(b_->CreateLoad(i64(), slot), e.type);
+    }
+    case UnOp::PreInc:
+    case UnOp::PreDec:
+    case UnOp::PostInc:
+    case UnOp::PostDec:
+      return lower_incdec(e);
+    case UnOp::AddrOf: break;
+  }
+  PROBE_ASSERT(false && "unhandled unary operator");
+  return nullptr;
+}
+
+llvm::Value *Lowering::lower_ternary(ast::Ternary &e) {
+  llvm::Value *slot = temp(8, "ternary");
+  if_then_else(truthy(value(*e.cond)), [&] { store_i64(value(*e.then), slot); },
+               [&] { store_i64(value(*e.otherwise), slot); });
+  return b_->CreateLoad(i64(), slot);
+}
+
+// The field of this expansion's `args` record (offsets differ per tracepoint).
+static const Field &args_field(const ExpandedProbe &p, const std::string &name) {
+  PROBE_ASSERT(p.args);
+  const Field *f = p.args->find(name);
+  PROBE_ASSERT(f);
+  return *f;
+}
+
+llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
+  PROBE_ASSERT(e.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*e.base).name == "args");
+  const Field &f = args_field(probe_, e.field);
+  uint32_t size = f.type->is_int() ? f.type->size : 8;
+  auto *ty = llvm::IntegerType::get(llctx(), size * 8);
+  llvm::Value *v = b_->CreateLoad(ty, gep(ctx_, f.offset));
+  if (size < 8) v = f.type->is_signed ? b_->CreateSExt(v, i64()) : b_->CreateZExt(v, i64());
+  return v;
+}
+
+void Lowering::store_field_into(ast::FieldAccess &e, llvm::Value *dst) {
+  PROBE_ASSERT(e.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*e.base).name == "args");
+  const Field &f = args_field(probe_, e.field);
+  // Tracepoint context is readable directly; copy in aligned pieces.
+  copy(dst, gep(ctx_, f.offset), f.type->size);
+}
+
+}  // namespace probe

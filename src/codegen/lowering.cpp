@@ -1,0 +1,332 @@
+// Lowering services (helpers, stack slots, maps, ring-buffer events) and
+// statements. Every scalar is an i64 in IR; storage layout is types.h's.
+#include "codegen/lowering.h"
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/DebugInfoMetadata.h>
+
+#include "builtins/registry.h"
+#include "codegen/module_state.h"
+#include "util/result.h"
+
+namespace probe {
+
+Lowering::Lowering(ModuleState &ms, const ExpandedProbe &probe, const std::map<std::string, Type> &vars)
+    : ms_(ms), probe_(probe), var_types_(vars) {}
+
+llvm::LLVMContext &Lowering::llctx() { return ms_.llctx; }
+const Config &Lowering::config() const { return ms_.pass.config; }
+const MapSpec &Lowering::map_spec(int id) const { return ms_.pass.maps.at(id); }
+const PrintfSpec &Lowering::printf_spec(int id) const { return ms_.pass.printfs.at(id); }
+const PrintSpec &Lowering::print_spec(int id) const { return ms_.pass.prints.at(id); }
+llvm::Type *Lowering::i8() { return llvm::Type::getInt8Ty(llctx()); }
+llvm::Type *Lowering::i32() { return llvm::Type::getInt32Ty(llctx()); }
+llvm::Type *Lowering::i64() { return llvm::Type::getInt64Ty(llctx()); }
+llvm::Type *Lowering::ptr() { return llvm::PointerType::get(llctx(), 0); }
+llvm::Value *Lowering::const_i64(uint64_t v) { return llvm::ConstantInt::get(i64(), v); }
+
+AddrSpace Lowering::default_space() const { return probe_.provider->context().space; }
+
+void Lowering::lower_probe(const ast::Probe &probe) {
+  fn_ = ms_.create_program(probe_);
+  ctx_ = fn_->getArg(0);
+  entry_ = llvm::BasicBlock::Create(llctx(), "entry", fn_);
+  b_ = std::make_unique<llvm::IRBuilder<>>(entry_);
+  exit_ = llvm::BasicBlock::Create(llctx(), "exit", fn_);
+  set_loc(probe.loc);
+  // Non-scalar variables are zeroed once so they can serve as map keys.
+  for (const auto &[name, type] : var_types_) {
+    llvm::Value *slot = temp(std::max<uint32_t>(8, storage_size(type)), name.c_str());
+    if (!type.is_integral()) zero(slot, storage_size(type));
+    vars_[name] = slot;
+  }
+  if (probe.predicate) {
+    set_loc(probe.predicate->loc);
+    llvm::Value *ok = truthy(value(*probe.predicate));
+    llvm::BasicBlock *body = llvm::BasicBlock::Create(llctx(), "body", fn_);
+    b_->CreateCondBr(ok, body, exit_);
+    b_->SetInsertPoint(body);
+  }
+  lower_block(probe.body);
+  if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(exit_);
+  b_->SetInsertPoint(exit_);
+  b_->CreateRet(const_i64(0));
+}
+
+void Lowering::set_loc(const Loc &loc) {
+  b_->SetCurrentDebugLocation(llvm::DILocation::get(llctx(), loc.begin.line, loc.begin.column,
+                                                    fn_->getSubprogram()));
+}
+
+llvm::Value *Lowering::helper(bpf_func_id id, llvm::Type *ret, std::vector<llvm::Value *> args) {
+  std::vector<llvm::Type *> types;
+  for (auto *a : args) types.push_back(a->getType());
+  auto *fty = llvm::FunctionType::get(ret, types, false);
+  auto *callee = llvm::ConstantExpr::getIntToPtr(llvm::ConstantInt::get(i64(), id), ptr());
+  return b_->CreateCall(fty, callee, args);
+}
+
+llvm::Value *Lowering::temp(uint32_t size, const char *name) {
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  auto *slot = eb.CreateAlloca(llvm::ArrayType::get(i8(), std::max<uint32_t>(size, 1)), nullptr, name);
+  slot->setAlignment(llvm::Align(8));
+  return slot;
+}
+
+void Lowering::zero(llvm::Value *dst, uint32_t size) {
+  if (size) b_->CreateMemSet(dst, llvm::ConstantInt::get(i8(), 0), size, llvm::MaybeAlign(8));
+}
+
+void Lowering::copy(llvm::Value *dst, llvm::Value *src, uint32_t size) {
+  if (size) b_->CreateMemCpy(dst, llvm::MaybeAlign(1), src, llvm::MaybeAlign(1), size);
+}
+
+llvm::Value *Lowering::gep(llvm::Value *base, uint64_t offset) {
+  if (offset == 0) return base;
+  return b_->CreateConstInBoundsGEP1_64(i8(), base, offset);
+}
+
+void Lowering::store_i64(llvm::Value *v, llvm::Value *dst) { b_->CreateStore(v, dst); }
+
+llvm::Value *Lowering::map_ptr(int id) { return ms_.user_maps.at(id); }
+
+llvm::Value *Lowering::lookup(int map_id, llvm::Value *key) {
+  return helper(BPF_FUNC_map_lookup_elem, ptr(), {map_ptr(map_id), key});
+}
+
+void Lowering::update(int map_id, llvm::Value *key, llvm::Value *value, uint64_t flags) {
+  helper(BPF_FUNC_map_update_elem, i64(), {map_ptr(map_id), key, value, const_i64(flags)});
+}
+
+llvm::Value *Lowering::build_key(ast::Map &m) {
+  const MapSpec &spec = map_spec(m.map_id);
+  llvm::Value *key = temp(spec.key_size, "key");
+  if (m.keys.empty()) {
+    store_i64(const_i64(0), key);
+    return key;
+  }
+  zero(key, spec.key_size);
+  if (m.keys.size() == 1) {
+    store_into(*m.keys[0], key, &spec.key);
+    return key;
+  }
+  for (size_t i = 0; i < m.keys.size(); i++)
+    store_into(*m.keys[i], gep(key, tuple_offset(spec.key, i)), &spec.key.fields[i]);
+  return key;
+}
+
+void Lowering::emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
+                          const std::function<void(llvm::Value *payload)> &fill) {
+  uint64_t size = sizeof(EventHeader) + payload_size;
+  llvm::Value *rec = helper(BPF_FUNC_ringbuf_reserve, ptr(), {ms_.events, const_i64(size), const_i64(0)});
+  if_then_else(
+      b_->CreateIsNull(rec),
+      [&] {
+        llvm::Value *zero_key = temp(4, "lost_key");
+        b_->CreateStore(llvm::ConstantInt::get(i32(), 0), zero_key);
+        llvm::Value *cnt = helper(BPF_FUNC_map_lookup_elem, ptr(), {ms_.lost, zero_key});
+        if_then(b_->CreateIsNotNull(cnt), [&] {
+          b_->CreateStore(b_->CreateAdd(b_->CreateLoad(i64(), cnt), const_i64(1)), cnt);
+        });
+      },
+      [&] {
+        uint64_t header = (uint64_t(id) << 32) | static_cast<uint32_t>(kind);
+        b_->CreateStore(const_i64(header), rec);
+        fill(gep(rec, sizeof(EventHeader)));
+        helper(BPF_FUNC_ringbuf_submit, llvm::Type::getVoidTy(llctx()), {rec, const_i64(0)});
+      });
+}
+
+void Lowering::read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as) {
+  auto id = as == AddrSpace::User ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+  helper(id, i64(), {dst, size, src});
+}
+
+void Lowering::read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as) {
+  auto id = as == AddrSpace::User ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
+  helper(id, i64(), {dst, const_i64(size), src});
+}
+
+void Lowering::store_const_string(const std::string &s, uint32_t capacity, llvm::Value *dst) {
+  // Whole 8-byte words where possible: fewer instructions than bytes.
+  std::string padded = s.substr(0, capacity ? capacity - 1 : 0);
+  padded.resize(capacity, '\0');
+  size_t i = 0;
+  for (; i + 8 <= padded.size(); i += 8) {
+    uint64_t w = 0;
+    for (int k = 7; k >= 0; k--) w = (w << 8) | static_cast<unsigned char>(padded[i + k]);
+    b_->CreateStore(const_i64(w), gep(dst, i));
+  }
+  for (; i < padded.size(); i++)
+    b_->CreateStore(llvm::ConstantInt::get(i8(), static_cast<unsigned char>(padded[i])), gep(dst, i));
+}
+
+void Lowering::if_then(llvm::Value *cond, const std::function<void()> &then) {
+  auto *then_bb = llvm::BasicBlock::Create(llctx(), "then", fn_);
+  auto *done = llvm::BasicBlock::Create(llctx(), "done", fn_);
+  b_->CreateCondBr(cond, then_bb, done);
+  b_->SetInsertPoint(then_bb);
+  then();
+  if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(done);
+  b_->SetInsertPoint(done);
+}
+
+void Lowering::if_then_else(llvm::Value *cond, const std::function<void()> &then,
+                            const std::function<void()> &otherwise) {
+  auto *then_bb = llvm::BasicBlock::Create(llctx(), "then", fn_);
+  auto *else_bb = llvm::BasicBlock::Create(llctx(), "else", fn_);
+  auto *done = llvm::BasicBlock::Create(llctx(), "done", fn_);
+  b_->CreateCondBr(cond, then_bb, else_bb);
+  b_->SetInsertPoint(then_bb);
+  then();
+  if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(done);
+  b_->SetInsertPoint(else_bb);
+  otherwise();
+  if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(done);
+  b_->SetInsertPoint(done);
+}
+
+llvm::Value *Lowering::truthy(llvm::Value *v) { return b_->CreateICmpNE(v, const_i64(0)); }
+
+llvm::Value *Lowering::var_slot(const std::string &name) {
+  auto it = vars_.find(name);
+  PROBE_ASSERT(it != vars_.end());
+  return it->second;
+}
+
+void Lowering::lower_block(const ast::Block &b) {
+  for (const auto &s : b) {
+    if (b_->GetInsertBlock()->getTerminator()) {
+      // Code after return/break/continue: unreachable but must be well formed.
+      b_->SetInsertPoint(llvm::BasicBlock::Create(llctx(), "dead", fn_));
+    }
+    lower_stmt(*s);
+  }
+}
+
+void Lowering::lower_stmt(const ast::Stmt &s) {
+  set_loc(s.loc);
+  switch (s.kind) {
+    case ast::StmtKind::Expr: {
+      auto &e = *ast::as<ast::ExprStmt>(s).expr;
+      if (e.type.is_integral() && !e.type.is_aggregate()) {
+        value(e);
+      } else if (e.kind == ast::ExprKind::Call && ast::as<ast::Call>(e).func->lower) {
+        ast::as<ast::Call>(e).func->lower(*this, ast::as<ast::Call>(e));
+      } else if (!e.type.is(TypeKind::Void)) {
+        address(e);
+      }
+      return;
+    }
+    case ast::StmtKind::AssignMap: return lower_assign_map(ast::as<ast::AssignMap>(s));
+    case ast::StmtKind::AssignVar: return lower_assign_var(ast::as<ast::AssignVar>(s));
+    case ast::StmtKind::If: return lower_if(ast::as<ast::If>(s));
+    case ast::StmtKind::While: return lower_while(ast::as<ast::While>(s));
+    case ast::StmtKind::Unroll: return lower_unroll(ast::as<ast::Unroll>(s));
+    case ast::StmtKind::Jump: {
+      auto j = ast::as<ast::Jump>(s).jump;
+      if (j == ast::JumpKind::Return) {
+        b_->CreateBr(exit_);
+      } else {
+        PROBE_ASSERT(!loops_.empty());
+        b_->CreateBr(j == ast::JumpKind::Continue ? loops_.back().first : loops_.back().second);
+      }
+      return;
+    }
+  }
+}
+
+// Applies a compound-assignment operator to two i64 values.
+static llvm::Value *apply_op(llvm::IRBuilder<> &b, ast::BinOp op, llvm::Value *l, llvm::Value *r, bool sign) {
+  switch (op) {
+    case ast::BinOp::Add: return b.CreateAdd(l, r);
+    case ast::BinOp::Sub: return b.CreateSub(l, r);
+    case ast::BinOp::Mul: return b.CreateMul(l, r);
+    case ast::BinOp::Div: return sign ? b.CreateSDiv(l, r) : b.CreateUDiv(l, r);
+    case ast::BinOp::Mod: return sign ? b.CreateSRem(l, r) : b.CreateURem(l, r);
+    case ast::BinOp::Shl: return b.CreateShl(l, r);
+    case ast::BinOp::Shr: return sign ? b.CreateAShr(l, r) : b.CreateLShr(l, r);
+    case ast::BinOp::BitAnd: return b.CreateAnd(l, r);
+    case ast::BinOp::BitOr: return b.CreateOr(l, r);
+    case ast::BinOp::BitXor: return b.CreateXor(l, r);
+    default: PROBE_ASSERT(false && "not a compound operator");
+  }
+  return nullptr;
+}
+
+void Lowering::lower_assign_var(const ast::AssignVar &a) {
+  llvm::Value *slot = var_slot(a.var->name);
+  const Type &vt = var_types_.at(a.var->name);
+  if (a.compound) {
+    llvm::Value *cur = b_->CreateLoad(i64(), slot);
+    llvm::Value *rhs = value(*a.value);
+    store_i64(normalize(apply_op(*b_, a.op, cur, rhs, vt.is_signed), vt), slot);
+    return;
+  }
+  store_into(*a.value, slot, &vt);
+}
+
+void Lowering::lower_assign_map(const ast::AssignMap &a) {
+  ast::Map &m = *a.map;
+  const MapSpec &spec = map_spec(m.map_id);
+  llvm::Value *key = build_key(m);
+  if (a.value->kind == ast::ExprKind::Call) {
+    auto &call = ast::as<ast::Call>(*a.value);
+    if (call.func && call.func->lower_aggregate) {
+      call.func->lower_aggregate(*this, call, m, key);
+      return;
+    }
+  }
+  if (a.compound) {
+    llvm::Value *rhs = value(*a.value);
+    llvm::Value *p = lookup(m.map_id, key);
+    if_then_else(
+        b_->CreateIsNotNull(p),
+        [&] { b_->CreateStore(apply_op(*b_, a.op, b_->CreateLoad(i64(), p), rhs, spec.value.is_signed), p); },
+        [&] {
+          llvm::Value *slot = temp(8, "val");
+          store_i64(apply_op(*b_, a.op, const_i64(0), rhs, spec.value.is_signed), slot);
+          update(m.map_id, key, slot, BPF_ANY);
+        });
+    return;
+  }
+  llvm::Value *slot = temp(spec.value_size, "val");
+  if (!spec.value.is_integral()) zero(slot, spec.value_size);
+  store_into(*a.value, slot, &spec.value);
+  update(m.map_id, key, slot, BPF_ANY);
+}
+
+void Lowering::lower_if(const ast::If &s) {
+  llvm::Value *c = truthy(value(*s.cond));
+  if (s.otherwise.empty()) {
+    if_then(c, [&] { lower_block(s.then); });
+  } else {
+    if_then_else(c, [&] { lower_block(s.then); }, [&] { lower_block(s.otherwise); });
+  }
+}
+
+void Lowering::lower_while(const ast::While &s) {
+  auto *cond_bb = llvm::BasicBlock::Create(llctx(), "while.cond", fn_);
+  auto *body_bb = llvm::BasicBlock::Create(llctx(), "while.body", fn_);
+  auto *done = llvm::BasicBlock::Create(llctx(), "while.end", fn_);
+  b_->CreateBr(cond_bb);
+  b_->SetInsertPoint(cond_bb);
+  b_->CreateCondBr(truthy(value(*s.cond)), body_bb, done);
+  b_->SetInsertPoint(body_bb);
+  loops_.emplace_back(cond_bb, done);
+  lower_block(s.body);
+  loops_.pop_back();
+  if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(cond_bb);
+  b_->SetInsertPoint(done);
+}
+
+void Lowering::lower_unroll(const ast::Unroll &s) {
+  int64_t n = 0;
+  if (s.count->kind == ast::ExprKind::Integer) n = static_cast<int64_t>(ast::as<ast::Integer>(*s.count).value);
+  for (int64_t i = 0; i < n; i++) {
+    if (b_->GetInsertBlock()->getTerminator()) break;
+    lower_block(s.body);
+  }
+}
+
+}  // namespace probe

@@ -1,0 +1,119 @@
+// Lowering of one probe body to LLVM IR for one concrete program. Builtins'
+// lowerings call these services; lower_expr.cpp and lower_stmt.cpp hold the
+// core language.
+#pragma once
+
+#include <linux/bpf.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+
+#include "codegen/artifact.h"
+#include "config.h"
+#include "frontend/ast.h"
+#include "probes/provider.h"
+
+namespace probe {
+
+class ModuleState;  // codegen/module_state.h: module-wide LLVM objects
+
+class Lowering {
+ public:
+  Lowering(ModuleState &ms, const ExpandedProbe &probe, const std::map<std::string, Type> &vars);
+
+  // Emits the whole program function for `body` guarded by `predicate`.
+  void lower_probe(const ast::Probe &probe);
+
+  // --- services for builtins ---
+  llvm::IRBuilder<> &b() { return *b_; }
+  llvm::LLVMContext &llctx();
+  llvm::Value *ctx_arg() { return ctx_; }
+  const ExpandedProbe &probe() const { return probe_; }
+  const Config &config() const;
+  const MapSpec &map_spec(int id) const;
+  const PrintfSpec &printf_spec(int id) const;
+  const PrintSpec &print_spec(int id) const;
+  llvm::Type *i8();
+  llvm::Type *i32();
+  llvm::Type *i64();
+  llvm::Type *ptr();
+  llvm::Value *const_i64(uint64_t v);
+  // Calls BPF helper `id` with integer/pointer args.
+  llvm::Value *helper(bpf_func_id id, llvm::Type *ret, std::vector<llvm::Value *> args);
+  // The value of an integral expression, as i64.
+  llvm::Value *value(ast::Expr &e);
+  // Writes e's value into storage at dst (layout of storage_size()); tuples
+  // use dst_type's member offsets when given (strings widen inside tuples).
+  void store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type = nullptr);
+  // Pointer to storage holding e's value (a temporary if needed).
+  llvm::Value *address(ast::Expr &e);
+  // An 8-aligned stack slot of `size` bytes in the entry block.
+  llvm::Value *temp(uint32_t size, const char *name = "tmp");
+  void zero(llvm::Value *dst, uint32_t size);
+  void copy(llvm::Value *dst, llvm::Value *src, uint32_t size);
+  llvm::Value *gep(llvm::Value *base, uint64_t offset);
+  // Stores an i64 as `size` bytes (8 for storage).
+  void store_i64(llvm::Value *v, llvm::Value *dst);
+  llvm::Value *map_ptr(int id);
+  // Zeroed key storage for m's keys (u64 0 for scalar maps).
+  llvm::Value *build_key(ast::Map &m);
+  // bpf_map_lookup_elem: pointer to the value or null.
+  llvm::Value *lookup(int map_id, llvm::Value *key);
+  void update(int map_id, llvm::Value *key, llvm::Value *value, uint64_t flags);
+  // Reserves a ring-buffer record of header + payload_size bytes, calls fill
+  // with the payload pointer, submits; counts a lost event if full.
+  void emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
+                  const std::function<void(llvm::Value *payload)> &fill);
+  // Where untyped pointers point in this probe (user for uprobes).
+  AddrSpace default_space() const;
+  // Reads a NUL-terminated string from `src` (an i64 address) into dst.
+  void read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as);
+  // Reads `size` bytes from address src into dst.
+  void read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as);
+  // Stores a constant string (NUL-padded to `capacity`) at dst.
+  void store_const_string(const std::string &s, uint32_t capacity, llvm::Value *dst);
+  // Sets the debug location for following instructions (BTF line info).
+  void set_loc(const Loc &loc);
+  // Splits the current block: if cond is false continue, else run then().
+  void if_then(llvm::Value *cond, const std::function<void()> &then);
+  void if_then_else(llvm::Value *cond, const std::function<void()> &then, const std::function<void()> &otherwise);
+
+ private:
+  friend class ExprLowering;
+  void lower_block(const ast::Block &b);
+  void lower_stmt(const ast::Stmt &s);
+  void lower_assign_map(const ast::AssignMap &a);
+  void lower_assign_var(const ast::AssignVar &a);
+  void lower_if(const ast::If &s);
+  void lower_while(const ast::While &s);
+  void lower_unroll(const ast::Unroll &s);
+  llvm::Value *var_slot(const std::string &name);
+  llvm::Value *lower_binop(ast::Binop &e);
+  llvm::Value *lower_unop(ast::Unop &e);
+  llvm::Value *lower_incdec(ast::Unop &e);
+  llvm::Value *lower_field(ast::FieldAccess &e);
+  llvm::Value *lower_ternary(ast::Ternary &e);
+  llvm::Value *lower_positional(ast::Positional &e);
+  llvm::Value *lower_map_read(ast::Map &e);
+  llvm::Value *string_equal(ast::Expr &a, ast::Expr &b);
+  llvm::Value *normalize(llvm::Value *v, const Type &t);
+  llvm::Value *truthy(llvm::Value *v);
+  void store_field_into(ast::FieldAccess &e, llvm::Value *dst);
+
+  ModuleState &ms_;
+  const ExpandedProbe &probe_;
+  const std::map<std::string, Type> &var_types_;
+  std::map<std::string, llvm::Value *> vars_;
+  llvm::Function *fn_ = nullptr;
+  llvm::Value *ctx_ = nullptr;
+  std::unique_ptr<llvm::IRBuilder<>> b_;
+  llvm::BasicBlock *entry_ = nullptr;
+  llvm::BasicBlock *exit_ = nullptr;
+  std::vector<std::pair<llvm::BasicBlock *, llvm::BasicBlock *>> loops_;  // (continue, break)
+};
+
+}  // namespace probe

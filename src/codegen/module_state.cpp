@@ -1,0 +1,98 @@
+#include "codegen/module_state.h"
+
+#include <linux/bpf.h>
+
+#include <llvm/BinaryFormat/Dwarf.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/GlobalVariable.h>
+
+namespace probe {
+
+ModuleState::ModuleState(const PassContext &ctx) : pass(ctx) {
+  module = std::make_unique<llvm::Module>("probe", llctx);
+  module->setTargetTriple("bpfel");
+  module->addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
+  module->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  dib = std::make_unique<llvm::DIBuilder>(*module);
+  // The program text is embedded so BTF line info (and so verifier logs)
+  // can quote the source lines.
+  file = dib->createFile(ctx.source.name, ".", std::nullopt, llvm::StringRef(ctx.source.text));
+  cu = dib->createCompileUnit(llvm::dwarf::DW_LANG_C, file, "probe", true, "", 0);
+
+  auto *license = new llvm::GlobalVariable(
+      *module, llvm::ArrayType::get(llvm::Type::getInt8Ty(llctx), 4), true,
+      llvm::GlobalValue::ExternalLinkage, llvm::ConstantDataArray::getString(llctx, "GPL"), "LICENSE");
+  license->setSection("license");
+
+  events = define_map(kEventsMap, BPF_MAP_TYPE_RINGBUF, ctx.config.ringbuf_size, 0, 0);
+  lost = define_map(kLostMap, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
+  for (const auto &m : ctx.maps)
+    user_maps.push_back(define_map(m.bpf_name, m.percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH,
+                                   m.max_entries, m.key_size, m.value_size));
+}
+
+llvm::DIType *ModuleState::byte_type(uint32_t size) {
+  if (size == 8) return dib->createBasicType("unsigned long long", 64, llvm::dwarf::DW_ATE_unsigned);
+  if (size == 4) return dib->createBasicType("unsigned int", 32, llvm::dwarf::DW_ATE_unsigned);
+  auto *u8 = dib->createBasicType("unsigned char", 8, llvm::dwarf::DW_ATE_unsigned_char);
+  auto *range = dib->getOrCreateSubrange(0, static_cast<int64_t>(size));
+  return dib->createArrayType(uint64_t(size) * 8, 8, u8, dib->getOrCreateArray({range}));
+}
+
+llvm::GlobalVariable *ModuleState::define_map(const std::string &name, uint32_t type, uint32_t max_entries,
+                                              uint32_t key_size, uint32_t value_size) {
+  auto *int_ty = dib->createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
+  std::vector<llvm::Metadata *> members;
+  uint64_t offset = 0;
+  // __uint(name, value): `int (*name)[value]`.
+  auto add_uint = [&](const char *member, uint32_t value) {
+    auto *range = dib->getOrCreateSubrange(0, static_cast<int64_t>(value));
+    auto *arr = dib->createArrayType(uint64_t(value) * 32, 32, int_ty, dib->getOrCreateArray({range}));
+    auto *ptr = dib->createPointerType(arr, 64);
+    members.push_back(dib->createMemberType(file, member, file, 0, 64, 64, offset, llvm::DINode::FlagZero, ptr));
+    offset += 64;
+  };
+  // __type(name, T): `T *name`.
+  auto add_type = [&](const char *member, uint32_t size) {
+    auto *ptr = dib->createPointerType(byte_type(size), 64);
+    members.push_back(dib->createMemberType(file, member, file, 0, 64, 64, offset, llvm::DINode::FlagZero, ptr));
+    offset += 64;
+  };
+  add_uint("type", type);
+  add_uint("max_entries", max_entries);
+  if (key_size) add_type("key", key_size);
+  if (value_size) add_type("value", value_size);
+  auto *sty_di = dib->createStructType(file, "", file, 0, offset, 64, llvm::DINode::FlagZero, nullptr,
+                                       dib->getOrCreateArray(members));
+  auto *ptr_ty = llvm::PointerType::get(llctx, 0);
+  std::vector<llvm::Type *> fields(members.size(), ptr_ty);
+  auto *sty = llvm::StructType::get(llctx, fields);
+  auto *gv = new llvm::GlobalVariable(*module, sty, false, llvm::GlobalValue::ExternalLinkage,
+                                      llvm::ConstantAggregateZero::get(sty), name);
+  gv->setSection(".maps");
+  gv->setAlignment(llvm::Align(8));
+  gv->addDebugInfo(dib->createGlobalVariableExpression(cu, name, name, file, 0, sty_di, false));
+  return gv;
+}
+
+llvm::Function *ModuleState::create_program(const ExpandedProbe &p) {
+  auto *i64 = llvm::Type::getInt64Ty(llctx);
+  auto *ptr = llvm::PointerType::get(llctx, 0);
+  auto *fty = llvm::FunctionType::get(i64, {ptr}, false);
+  auto *fn = llvm::Function::Create(fty, llvm::GlobalValue::ExternalLinkage, p.prog.prog_name, *module);
+  fn->setSection(p.provider->section(p.prog));
+  fn->getArg(0)->setName("ctx");
+  auto *long_ty = dib->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  auto *void_ptr = dib->createPointerType(nullptr, 64);
+  auto *sty = dib->createSubroutineType(dib->getOrCreateTypeArray({long_ty, void_ptr}));
+  unsigned line = static_cast<unsigned>(p.prog.loc.begin.line);
+  auto *sp = dib->createFunction(file, p.prog.prog_name, p.prog.prog_name, file, line, sty, line,
+                                 llvm::DINode::FlagPrototyped,
+                                 llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagOptimized);
+  fn->setSubprogram(sp);
+  return fn;
+}
+
+void ModuleState::finalize() { dib->finalize(); }
+
+}  // namespace probe

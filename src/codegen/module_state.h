@@ -1,0 +1,48 @@
+// Module-wide LLVM objects shared by every program's lowering: the module,
+// debug info (so maps are BTF-defined and line info reaches the verifier
+// log), and the map definitions.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <llvm/IR/DIBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+
+#include "driver/pass.h"
+
+namespace probe {
+
+class ModuleState {
+ public:
+  ModuleState(const PassContext &ctx);
+
+  // Creates the program function for one expansion, in its ELF section.
+  llvm::Function *create_program(const ExpandedProbe &p);
+  // Finishes debug info; call once after all programs are lowered.
+  void finalize();
+
+  const PassContext &pass;
+  llvm::LLVMContext llctx;
+  std::unique_ptr<llvm::Module> module;
+  std::unique_ptr<llvm::DIBuilder> dib;
+  llvm::DICompileUnit *cu = nullptr;
+  llvm::DIFile *file = nullptr;
+  std::vector<llvm::GlobalVariable *> user_maps;  // by map id
+  llvm::GlobalVariable *events = nullptr;
+  llvm::GlobalVariable *lost = nullptr;
+
+ private:
+  // Defines one libbpf-style BTF map: `struct { __uint(type..); ... } name SEC(".maps")`.
+  llvm::GlobalVariable *define_map(const std::string &name, uint32_t type, uint32_t max_entries,
+                                   uint32_t key_size, uint32_t value_size);
+  llvm::DIType *byte_type(uint32_t size);
+};
+
+// Owns the module state between the codegen and emit passes.
+struct ModuleHolder {
+  std::unique_ptr<ModuleState> state;
+};
+
+}  // namespace probe

@@ -1,0 +1,206 @@
+#include "driver/cli.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "driver/compiler.h"
+#include "runtime/binary_resolver.h"
+#include "runtime/process.h"
+#include "runtime/session.h"
+#include "util/log.h"
+
+namespace probe {
+
+namespace {
+
+constexpr const char *kVersion = "probe 0.1.0";
+
+const char *kUsage =
+    "USAGE:\n"
+    "    probe [options] FILENAME [ARGS...]\n"
+    "    probe [options] -e 'program' [ARGS...]\n"
+    "    probe [options] - [ARGS...]        (program from standard input)\n"
+    "\n"
+    "OPTIONS:\n"
+    "    -e PROGRAM       the program to run\n"
+    "    -c CMD           run CMD; probes are attached before it starts; exit when it exits\n"
+    "    -p PID           trace process PID; exit when it exits\n"
+    "    -d ast|ir|asm    print the parsed tree, the LLVM IR, or the BPF assembly\n"
+    "    --dry-run        parse, check and generate code; do not load (no root needed)\n"
+    "    --emit-elf FILE  write the BPF ELF object to FILE\n"
+    "    --no-kprobe-multi  attach wildcard kprobes one by one\n"
+    "    --max-probes N   refuse programs that expand to more than N probes (1024)\n"
+    "    -v               verbose: libbpf messages and full verifier logs\n"
+    "    -h, --help       show this help\n"
+    "    -V, --version    show the version\n"
+    "\n"
+    "EXAMPLES:\n"
+    "    probe -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
+    "    probe -c ./uprobed -e 'uprobe:/proc/self/exe:uprobed_add { printf(\"%d %d\\n\", arg0, arg1); }'\n";
+
+// The parsed command line.
+struct CliArgs {
+  Config cfg;
+  std::string program;      // -e
+  std::string file;         // FILENAME or "-"
+  bool have_program = false;
+};
+
+// Returns 0 to continue, or an exit status (+1 so that 0 can mean "go on").
+int parse_args(int argc, char **argv, CliArgs &a) {
+  enum { kDryRun = 256, kEmitElf, kNoMulti, kMaxProbes };
+  static const option longopts[] = {
+      {"dry-run", no_argument, nullptr, kDryRun},   {"emit-elf", required_argument, nullptr, kEmitElf},
+      {"no-kprobe-multi", no_argument, nullptr, kNoMulti},
+      {"max-probes", required_argument, nullptr, kMaxProbes},
+      {"help", no_argument, nullptr, 'h'},          {"version", no_argument, nullptr, 'V'},
+      {nullptr, 0, nullptr, 0}};
+  optind = 1;
+  int c;
+  // '+': stop at the first non-option so positional args may look like flags.
+  while ((c = getopt_long(argc, argv, "+e:c:p:d:vhV", longopts, nullptr)) != -1) {
+    switch (c) {
+      case 'e': a.program = optarg; a.have_program = true; break;
+      case 'c': a.cfg.cmd = optarg; break;
+      case 'p': {
+        char *end = nullptr;
+        long pid = std::strtol(optarg, &end, 10);
+        if (*end || pid <= 0 || pid > INT_MAX) {
+          std::fprintf(stderr, "probe: error: -p needs a process id, not '%s'\n", optarg);
+          return 2;
+        }
+        a.cfg.pid = static_cast<pid_t>(pid);
+        break;
+      }
+      case 'd': {
+        std::string what = optarg;
+        if (what == "ast") a.cfg.dump_ast = true;
+        else if (what == "ir") a.cfg.dump_ir = true;
+        else if (what == "asm") a.cfg.dump_asm = true;
+        else {
+          std::fprintf(stderr, "probe: error: -d takes ast, ir or asm, not '%s'\n", optarg);
+          return 2;
+        }
+        break;
+      }
+      case 'v': a.cfg.verbose = true; break;
+      case 'h': std::fputs(kUsage, stdout); return 1;
+      case 'V': std::puts(kVersion); return 1;
+      case kDryRun: a.cfg.dry_run = true; break;
+      case kEmitElf: a.cfg.emit_elf = optarg; break;
+      case kNoMulti: a.cfg.kprobe_multi = false; break;
+      case kMaxProbes: a.cfg.max_probes = static_cast<unsigned>(std::strtoul(optarg, nullptr, 10)); break;
+      default: std::fputs(kUsage, stderr); return 2;
+    }
+  }
+  int i = optind;
+  if (!a.have_program) {
+    if (i >= argc) {
+      std::fputs("probe: error: no program given: use -e 'program' or a file name\n\n", stderr);
+      std::fputs(kUsage, stderr);
+      return 2;
+    }
+    a.file = argv[i++];
+  }
+  for (; i < argc; i++) a.cfg.params.push_back(argv[i]);
+  if (!a.cfg.cmd.empty() && a.cfg.pid) {
+    std::fputs("probe: error: -c and -p cannot be used together\n", stderr);
+    return 2;
+  }
+  return 0;
+}
+
+Result<SourceFile> read_source(const CliArgs &a) {
+  if (a.have_program) return SourceFile{"stdin", a.program};
+  std::stringstream ss;
+  if (a.file == "-") {
+    ss << std::cin.rdbuf();
+    return SourceFile{"stdin", ss.str()};
+  }
+  std::ifstream in(a.file);
+  if (!in) return make_error("cannot read program file '" + a.file + "'", errno);
+  ss << in.rdbuf();
+  return SourceFile{a.file, ss.str()};
+}
+
+// What /proc/self/exe names in attach points: the -c command, the -p
+// process, or probe itself.
+Result<std::string> self_exe(const Config &cfg) {
+  if (!cfg.cmd.empty()) {
+    auto words = ChildProcess::split_words(cfg.cmd);
+    if (words.empty()) return make_error("-c needs a command");
+    return resolve_binary(words[0], std::nullopt);
+  }
+  std::string link = cfg.pid ? "/proc/" + std::to_string(*cfg.pid) + "/exe" : "/proc/self/exe";
+  char buf[PATH_MAX];
+  ssize_t n = readlink(link.c_str(), buf, sizeof(buf) - 1);
+  if (n < 0) {
+    if (cfg.pid) return make_error("no process with pid " + std::to_string(*cfg.pid), errno);
+    return make_error("cannot read " + link, errno);
+  }
+  return std::string(buf, n);
+}
+
+bool write_file(const std::string &path, const std::vector<uint8_t> &data) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char *>(data.data()), static_cast<std::streamsize>(data.size()));
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int run_cli(int argc, char **argv) {
+  CliArgs a;
+  if (int rc = parse_args(argc, argv, a)) return rc - 1;
+  Config &cfg = a.cfg;
+  Logger::get().set_level(cfg.verbose ? LogLevel::Debug : LogLevel::Warning);
+  auto src = read_source(a);
+  if (!src) {
+    std::fprintf(stderr, "probe: error: %s\n", src.error().message.c_str());
+    return 1;
+  }
+  auto exe = self_exe(cfg);
+  if (!exe) {
+    std::fprintf(stderr, "probe: error: %s\n", exe.error().message.c_str());
+    if (!exe.error().hint.empty()) std::fprintf(stderr, "hint: %s\n", exe.error().hint.c_str());
+    return 1;
+  }
+  cfg.self_exe = *exe;
+
+  auto ctx = compile(cfg, std::move(*src));
+  if (!ctx->diags.all().empty()) std::fputs(ctx->diags.render(ctx->source).c_str(), stderr);
+  if (ctx->diags.has_errors()) return 1;
+  const CompiledProgram &prog = ctx->output;
+  if (!cfg.emit_elf.empty() && !write_file(cfg.emit_elf, prog.elf)) {
+    std::fprintf(stderr, "probe: error: cannot write '%s'\n", cfg.emit_elf.c_str());
+    return 1;
+  }
+  if (cfg.dry_run) return 0;
+
+  std::optional<ChildProcess> child;
+  if (!cfg.cmd.empty()) {
+    auto c = ChildProcess::spawn_held(cfg.cmd);
+    if (!c) {
+      std::fprintf(stderr, "probe: error: %s\n", c.error().message.c_str());
+      return 1;
+    }
+    child.emplace(std::move(*c));
+    cfg.pid = child->pid();
+  }
+  AttachFn attach = [&cfg](const ProbeProgram &p, bpf_program *bp) -> Result<std::vector<BpfLink>> {
+    const ProbeProvider *prov = provider_for(p.kind);
+    if (!prov) return make_error("no provider attaches probes of this kind");
+    return prov->attach(p, bp, cfg);
+  };
+  return run_session(prog, cfg, attach, child ? &*child : nullptr);
+}
+
+}  // namespace probe

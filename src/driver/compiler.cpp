@@ -1,0 +1,48 @@
+#include "driver/compiler.h"
+
+#include <cstdio>
+
+#include "frontend/ast_printer.h"
+#include "probes/providers.h"
+
+namespace probe {
+
+namespace {
+
+// Prints the parsed tree for -d ast.
+class DumpAstPass : public Pass {
+ public:
+  const char *name() const override { return "dump-ast"; }
+  std::vector<Artifact> reads() const override { return {Artifact::Ast}; }
+  std::vector<Artifact> produces() const override { return {}; }
+  bool run(PassContext &ctx) override {
+    std::fputs(dump_ast(*ctx.ast).c_str(), stdout);
+    std::fflush(stdout);
+    return true;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<PassContext> compile(const Config &cfg, SourceFile src) {
+  auto ctx = std::make_unique<PassContext>(cfg, std::move(src));
+  PassManager pm;
+  pm.add(CreateParsePass());
+  if (cfg.dump_ast) pm.add(std::make_unique<DumpAstPass>());
+  pm.add(CreateProbeSpecPass());
+  pm.add(CreateSemanticPass());
+  pm.add(CreateCodegenPass());
+  pm.add(CreateEmitPass());
+  pm.run(*ctx);
+  return ctx;
+}
+
+const ProbeProvider *provider_for(ProbeKind kind) {
+  for (auto name : provider_names()) {
+    const ProbeProvider *p = find_provider(name);
+    if (p && p->kind() == kind) return p;
+  }
+  return nullptr;
+}
+
+}  // namespace probe

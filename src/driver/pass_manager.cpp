@@ -1,0 +1,53 @@
+#include "driver/pass.h"
+
+#include "frontend/parser_driver.h"
+
+namespace probe {
+
+PassContext::~PassContext() = default;
+
+const char *to_string(Artifact a) {
+  switch (a) {
+    case Artifact::Source: return "source";
+    case Artifact::Ast: return "ast";
+    case Artifact::Probes: return "probes";
+    case Artifact::TypedAst: return "typed-ast";
+    case Artifact::Module: return "llvm-module";
+    case Artifact::Object: return "bpf-object";
+  }
+  return "?";
+}
+
+bool PassManager::run(PassContext &ctx) {
+  for (auto &p : passes_) {
+    for (Artifact a : p->reads())
+      if (!ctx.available.count(a)) {
+        ctx.diags.error(std::string("internal: pass '") + p->name() + "' needs " + to_string(a) +
+                        " which no earlier pass produced");
+        return false;
+      }
+    if (!p->run(ctx) || ctx.diags.has_errors()) return false;
+    for (Artifact a : p->produces()) ctx.available.insert(a);
+  }
+  return true;
+}
+
+namespace {
+
+// Source -> Ast: the bison parser.
+class ParsePass : public Pass {
+ public:
+  const char *name() const override { return "parse"; }
+  std::vector<Artifact> reads() const override { return {Artifact::Source}; }
+  std::vector<Artifact> produces() const override { return {Artifact::Ast}; }
+  bool run(PassContext &ctx) override {
+    ctx.ast = parse_program(ctx.source, ctx.diags);
+    return ctx.ast != nullptr;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> CreateParsePass() { return std::make_unique<ParsePass>(); }
+
+}  // namespace probe

@@ -1,0 +1,367 @@
+// Statements, maps and the two-run driver of type inference.
+#include "frontend/sema/sema.h"
+
+#include <algorithm>
+
+#include "builtins/registry.h"
+
+namespace probe {
+
+Type unify_strings(const Type &a, const Type &b) {
+  if (a.is(TypeKind::String) && b.is(TypeKind::String))
+    return Type::string(std::max(a.size, b.size));
+  if (a.is(TypeKind::Tuple) && b.is(TypeKind::Tuple) && a.fields.size() == b.fields.size()) {
+    std::vector<Type> f;
+    for (size_t i = 0; i < a.fields.size(); i++) f.push_back(unify_strings(a.fields[i], b.fields[i]));
+    return Type::tuple(f);
+  }
+  return a;
+}
+
+Type storage_type(const Type &t) {
+  if (t.is_int() || t.is(TypeKind::Pointer)) return Type::integer(8, t.is_int() ? t.is_signed : false);
+  if (t.is(TypeKind::Tuple)) {
+    std::vector<Type> f;
+    for (const auto &m : t.fields) f.push_back(storage_type(m));
+    return Type::tuple(f);
+  }
+  return t;
+}
+
+// Same kind of value, allowing ints of any width/sign and strings of any size.
+static bool compatible(const Type &a, const Type &b) {
+  if (a.is_int() && b.is_int()) return true;
+  if (a.is(TypeKind::String) && b.is(TypeKind::String)) return true;
+  if (a.is(TypeKind::Tuple) && b.is(TypeKind::Tuple)) {
+    if (a.fields.size() != b.fields.size()) return false;
+    for (size_t i = 0; i < a.fields.size(); i++)
+      if (!compatible(a.fields[i], b.fields[i])) return false;
+    return true;
+  }
+  return a == b;
+}
+
+bool Sema::run() {
+  final_ = false;
+  analyse_program();
+  final_ = true;
+  ctx_.printfs.clear();
+  ctx_.prints.clear();
+  ctx_.var_types.clear();
+  analyse_program();
+  if (ctx_.diags.has_errors()) return false;
+  build_map_specs();
+  return !ctx_.diags.has_errors();
+}
+
+void Sema::analyse_program() {
+  ctx_.var_types.assign(ctx_.ast->probes.size(), {});
+  for (auto &probe : ctx_.ast->probes) {
+    expansions_.clear();
+    for (const auto &e : ctx_.probes)
+      if (e.probe_index == probe->index) expansions_.push_back(&e);
+    if (expansions_.empty()) continue;
+    vars_ = &ctx_.var_types[probe->index];
+    if (probe->predicate) {
+      Type t = check(*probe->predicate);
+      if (t.kind != TypeKind::None && !t.is_integral())
+        diags().error(probe->predicate->loc, "a predicate must be an integer or comparison, not " + t.to_string());
+    }
+    check_block(probe->body, 0);
+  }
+  vars_ = nullptr;
+}
+
+void Sema::check_block(ast::Block &b, int loop_depth) {
+  for (auto &s : b) check_stmt(*s, loop_depth);
+}
+
+void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
+  switch (s.kind) {
+    case ast::StmtKind::Expr: {
+      auto &e = *ast::as<ast::ExprStmt>(s).expr;
+      if (e.kind == ast::ExprKind::Call) {
+        auto *f = find_builtin_func(ast::as<ast::Call>(e).name);
+        if (f && f->aggregate != TypeKind::None) {
+          diags().error(e.loc, std::string(f->name) + "() must be assigned to a map");
+          diags().hint(std::string("write `@name = ") + f->name + "(...)`");
+          return;
+        }
+      }
+      check(e);
+      return;
+    }
+    case ast::StmtKind::AssignMap: return check_assign_map(ast::as<ast::AssignMap>(s));
+    case ast::StmtKind::AssignVar: return check_assign_var(ast::as<ast::AssignVar>(s));
+    case ast::StmtKind::If: {
+      auto &i = ast::as<ast::If>(s);
+      Type t = check(*i.cond);
+      if (t.kind != TypeKind::None && !t.is_integral())
+        diags().error(i.cond->loc, "an if condition must be an integer or comparison, not " + t.to_string());
+      check_block(i.then, loop_depth);
+      check_block(i.otherwise, loop_depth);
+      return;
+    }
+    case ast::StmtKind::While: {
+      auto &w = ast::as<ast::While>(s);
+      Type t = check(*w.cond);
+      if (t.kind != TypeKind::None && !t.is_integral())
+        diags().error(w.cond->loc, "a while condition must be an integer or comparison, not " + t.to_string());
+      check_block(w.body, loop_depth + 1);
+      return;
+    }
+    case ast::StmtKind::Unroll: {
+      auto &u = ast::as<ast::Unroll>(s);
+      check(*u.count);
+      int64_t n = 0;
+      if (!int_constant(*u.count, &n)) {
+        diags().error(u.count->loc, "unroll needs an integer constant");
+      } else if (n < 1 || n > 100) {
+        diags().error(u.count->loc, "unroll count must be between 1 and 100, not " + std::to_string(n));
+      }
+      check_block(u.body, loop_depth);
+      return;
+    }
+    case ast::StmtKind::Jump: {
+      auto &j = ast::as<ast::Jump>(s);
+      if (j.jump != ast::JumpKind::Return && loop_depth == 0)
+        diags().error(s.loc, std::string(j.jump == ast::JumpKind::Break ? "break" : "continue") +
+                                 " outside of a while loop");
+      return;
+    }
+  }
+}
+
+void Sema::check_assign_var(ast::AssignVar &a) {
+  Type v = check(*a.value);
+  if (v.kind == TypeKind::None) return;
+  const std::string &name = a.var->name;
+  auto it = vars_->find(name);
+  if (a.compound) {
+    if (it == vars_->end()) {
+      diags().error(a.var->loc, "undefined variable '" + name + "'");
+      diags().hint("assign it before updating it, e.g. `" + name + " = 0;`");
+      return;
+    }
+    if (!it->second.is_int() || !v.is_integral()) {
+      diags().error(a.loc, std::string("'") + ast::to_string(a.op) + "=' needs integers, not " +
+                               it->second.to_string() + " and " + v.to_string());
+      return;
+    }
+    a.var->type = it->second;
+    return;
+  }
+  if (v.is(TypeKind::Void) || v.is_aggregate() || v.is(TypeKind::Ctx) || v.is(TypeKind::Record)) {
+    diags().error(a.value->loc, "cannot assign a value of type " + v.to_string() + " to a variable");
+    return;
+  }
+  Type st = storage_type(v);
+  if (it == vars_->end()) {
+    (*vars_)[name] = st;
+  } else if (!compatible(it->second, st)) {
+    diags().error(a.loc, "variable '" + name + "' holds " + it->second.to_string() +
+                             "; cannot assign " + v.to_string());
+    return;
+  } else {
+    it->second = unify_strings(it->second, st);
+  }
+  a.var->type = (*vars_)[name];
+}
+
+MapInfo &Sema::info_for(ast::Map &m) {
+  auto &info = maps_[m.name];
+  if (info.name.empty()) {
+    info.name = m.name;
+    info.id = -1;
+  }
+  return info;
+}
+
+MapInfo *Sema::map_info(ast::Map &m) {
+  if (final_) map_nodes_.push_back(&m);
+  return &info_for(m);
+}
+
+void Sema::check_keys(ast::Map &m) {
+  if (final_) map_nodes_.push_back(&m);
+  MapInfo &info = info_for(m);
+  if (m.keys.empty()) {
+    info.scalar = true;
+    if (info.keyed)
+      diags().error(m.loc, "map '" + m.name + "' is used with keys elsewhere; it needs a key here too");
+    return;
+  }
+  std::vector<Type> kt;
+  for (auto &k : m.keys) {
+    Type t = check(*k);
+    if (t.kind == TypeKind::None) return;
+    if (!t.is_int() && !t.is(TypeKind::String) && !t.is(TypeKind::Pointer) && !t.is(TypeKind::Tuple)) {
+      diags().error(k->loc, "a map key cannot be of type " + t.to_string());
+      return;
+    }
+    kt.push_back(storage_type(t));
+  }
+  Type key = kt.size() == 1 ? kt[0] : Type::tuple(kt);
+  if (info.keyed && !info.scalar) {
+    if (!compatible(info.key, key)) {
+      diags().error(m.loc, "map '" + m.name + "' is keyed by " + info.key.to_string() +
+                               " elsewhere, not " + key.to_string());
+      return;
+    }
+    info.key = unify_strings(info.key, key);
+  } else if (info.keyed) {
+    info.key = unify_strings(info.key, key);
+  } else {
+    info.key = key;
+  }
+  if (info.assigned && !info.keyed && info.scalar && final_ && info.key.kind == TypeKind::None)
+    diags().error(m.loc, "map '" + m.name + "' is used without keys elsewhere");
+  info.keyed = true;
+  info.scalar = false;
+}
+
+void Sema::assign_map_value(ast::Map &m, const Type &t, const Loc &loc) {
+  MapInfo &info = info_for(m);
+  Type st = storage_type(t);
+  if (info.aggregate != TypeKind::None) {
+    diags().error(loc, "map '" + m.name + "' holds " + Type::aggregate(info.aggregate).to_string() +
+                           " values; cannot assign " + t.to_string());
+    diags().hint("use a different map name for this value");
+    return;
+  }
+  if (!info.assigned) {
+    info.value = st;
+    info.assigned = true;
+    info.first_assign = loc;
+  } else if (!compatible(info.value, st)) {
+    diags().error(loc, "map '" + m.name + "' was assigned " + info.value.to_string() +
+                           " before; cannot assign " + t.to_string());
+    diags().hint("a map holds one type of value; the first assignment is at line " +
+                 std::to_string(info.first_assign.begin.line) + ", column " +
+                 std::to_string(info.first_assign.begin.column));
+    return;
+  } else {
+    info.value = unify_strings(info.value, st);
+  }
+  m.type = info.value;
+}
+
+void Sema::set_aggregate(ast::Map &m, TypeKind agg, const Loc &loc) {
+  MapInfo &info = info_for(m);
+  if (info.assigned && info.aggregate == TypeKind::None) {
+    diags().error(loc, "map '" + m.name + "' was assigned " + info.value.to_string() +
+                           " before; cannot use it for " + Type::aggregate(agg).to_string());
+    diags().hint("use a different map name for this aggregation");
+    return;
+  }
+  if (info.aggregate != TypeKind::None && info.aggregate != agg) {
+    diags().error(loc, "map '" + m.name + "' already aggregates with " +
+                           Type::aggregate(info.aggregate).to_string() + "; cannot also use " +
+                           Type::aggregate(agg).to_string());
+    return;
+  }
+  if (!info.assigned) info.first_assign = loc;
+  info.aggregate = agg;
+  info.assigned = true;
+  info.value = Type::aggregate(agg);
+  m.type = info.value;
+}
+
+void Sema::check_assign_map(ast::AssignMap &a) {
+  check_keys(*a.map);
+  if (a.value->kind == ast::ExprKind::Call) {
+    auto &call = ast::as<ast::Call>(*a.value);
+    const BuiltinFunc *f = find_builtin_func(call.name);
+    if (f && f->aggregate != TypeKind::None) {
+      if (a.compound) {
+        diags().error(a.loc, std::string("cannot combine '") + ast::to_string(a.op) + "=' with " + f->name + "()");
+        return;
+      }
+      Type t = check(call);
+      if (t.kind == TypeKind::None) return;
+      set_aggregate(*a.map, f->aggregate, a.loc);
+      return;
+    }
+  }
+  Type v = check(*a.value);
+  if (v.kind == TypeKind::None) return;
+  if (v.is(TypeKind::Void) || v.is_aggregate() || v.is(TypeKind::Ctx) || v.is(TypeKind::Record)) {
+    diags().error(a.value->loc, "cannot store a value of type " + v.to_string() + " in a map");
+    return;
+  }
+  if (a.compound) {
+    MapInfo &info = info_for(*a.map);
+    if (!v.is_integral() || (info.assigned && !info.value.is_int())) {
+      diags().error(a.loc, std::string("'") + ast::to_string(a.op) + "=' needs integers");
+      return;
+    }
+  }
+  assign_map_value(*a.map, v, a.loc);
+}
+
+static std::string bpf_map_name(const std::string &name, int id) {
+  std::string n = "m" + std::to_string(id) + "_";
+  for (char c : name.substr(1)) n += isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return n.substr(0, 15);
+}
+
+void Sema::build_map_specs() {
+  ctx_.maps.clear();
+  for (auto &[name, info] : maps_) {
+    if (!info.assigned) continue;
+    MapSpec spec;
+    spec.name = name;
+    info.id = static_cast<int>(ctx_.maps.size());
+    spec.bpf_name = bpf_map_name(name, info.id);
+    spec.scalar = !info.keyed;
+    spec.key = info.keyed ? info.key : Type::u64();
+    spec.key_size = storage_size(spec.key);
+    spec.value = info.value;
+    switch (info.aggregate) {
+      case TypeKind::Count: spec.value_kind = MapValueKind::Count; break;
+      case TypeKind::Sum: spec.value_kind = MapValueKind::Sum; break;
+      case TypeKind::Min: spec.value_kind = MapValueKind::Min; break;
+      case TypeKind::Max: spec.value_kind = MapValueKind::Max; break;
+      case TypeKind::Avg: spec.value_kind = MapValueKind::Avg; break;
+      default: spec.value_kind = MapValueKind::Plain; break;
+    }
+    spec.percpu = info.aggregate != TypeKind::None;
+    spec.value_size = (info.aggregate == TypeKind::Min || info.aggregate == TypeKind::Max ||
+                       info.aggregate == TypeKind::Avg)
+                          ? 16
+                          : storage_size(spec.value);
+    if (spec.value_size == 0) spec.value_size = 8;
+    ctx_.maps.push_back(std::move(spec));
+  }
+  // Annotate every map node seen on the final run with its map's id.
+  for (auto *m : map_nodes_) {
+    auto it = maps_.find(m->name);
+    if (it == maps_.end() || it->second.id < 0) {
+      ctx_.diags.error(m->loc, "map '" + m->name + "' is used but never assigned");
+      ctx_.diags.hint("assign it somewhere, e.g. `" + m->name + " = 0;` or `" + m->name + "[key] = count();`");
+      continue;
+    }
+    m->map_id = it->second.id;
+  }
+}
+
+}  // namespace probe
+
+namespace probe {
+namespace {
+
+// Probes + Ast -> TypedAst: types every expression, builds the map, printf
+// and print tables.
+class SemanticPass : public Pass {
+ public:
+  const char *name() const override { return "semantic"; }
+  std::vector<Artifact> reads() const override { return {Artifact::Ast, Artifact::Probes}; }
+  std::vector<Artifact> produces() const override { return {Artifact::TypedAst}; }
+  bool run(PassContext &ctx) override { return Sema(ctx).run(); }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> CreateSemanticPass() { return std::make_unique<SemanticPass>(); }
+
+}  // namespace probe

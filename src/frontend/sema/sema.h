@@ -1,0 +1,88 @@
+// Type inference and checking over the AST. Builtins' type rules call back
+// into Sema to check their arguments and to register printf/print sites.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "driver/pass.h"
+
+namespace probe {
+
+// Per-map facts gathered across all probes before MapSpecs are built.
+struct MapInfo {
+  std::string name;
+  Type key;               // None until first use with keys; Tuple for multi-key
+  bool scalar = true;     // used without keys
+  bool keyed = false;     // used with keys
+  Type value;             // None until assigned
+  TypeKind aggregate = TypeKind::None;
+  Loc first_assign;
+  bool assigned = false;
+  int id = -1;
+};
+
+class Sema {
+ public:
+  explicit Sema(PassContext &ctx) : ctx_(ctx) {}
+
+  // Runs inference twice (so maps used before their assignment are typed),
+  // reporting errors only on the final run, then fills ctx.maps.
+  bool run();
+
+  // --- services for builtins' type rules ---
+  Diagnostics &diags() { return final_ ? ctx_.diags : scratch_; }
+  const Config &config() const { return ctx_.config; }
+  // The concrete programs the current probe body is compiled for.
+  const std::vector<const ExpandedProbe *> &expansions() const { return expansions_; }
+  // Infers and records e's type.
+  Type check(ast::Expr &e);
+  // Registers a printf/print call site; returns its id (stable on the final run).
+  int add_printf(PrintfSpec spec);
+  int add_print(PrintSpec spec);
+  // The map an expression names (for print(@m), clear(@m)); null if not a map.
+  MapInfo *map_info(ast::Map &m);
+  // Records an aggregation's value kind for map m (from `@m = count()`).
+  void set_aggregate(ast::Map &m, TypeKind agg, const Loc &loc);
+  // True when s reads as an integer constant; sets *v.
+  static bool int_constant(const ast::Expr &e, int64_t *v);
+
+ private:
+  void analyse_program();
+  void check_block(ast::Block &b, int loop_depth);
+  void check_stmt(ast::Stmt &s, int loop_depth);
+  void check_assign_map(ast::AssignMap &a);
+  void check_assign_var(ast::AssignVar &a);
+  Type check_binop(ast::Binop &b);
+  Type check_unop(ast::Unop &u);
+  Type check_ternary(ast::Ternary &t);
+  Type check_field(ast::FieldAccess &f);
+  Type check_cast(ast::Cast &c);
+  Type check_identifier(ast::Identifier &id);
+  Type check_call(ast::Call &c);
+  Type check_map_read(ast::Map &m);
+  Type check_positional(ast::Positional &p);
+  Type check_index(ast::Index &ix);
+  void check_keys(ast::Map &m);
+  MapInfo &info_for(ast::Map &m);
+  void assign_map_value(ast::Map &m, const Type &t, const Loc &loc);
+  void build_map_specs();
+
+  PassContext &ctx_;
+  Diagnostics scratch_;  // errors from the first, non-final run are dropped
+  bool final_ = false;
+  std::map<std::string, MapInfo> maps_;
+  std::map<std::string, Type> *vars_ = nullptr;
+  std::vector<const ExpandedProbe *> expansions_;
+  std::vector<ast::Map *> map_nodes_;  // every map node of the final run
+};
+
+// Widens string types to the larger capacity; other types are returned as is.
+Type unify_strings(const Type &a, const Type &b);
+// Normalises a value for storage as a map key or value: ints become 64-bit.
+Type storage_type(const Type &t);
+// Parses a C integer type name ("u32", "unsigned long", "int8_t"); None if unknown.
+Type parse_int_type_name(const std::string &name);
+
+}  // namespace probe

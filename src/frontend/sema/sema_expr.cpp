@@ -1,0 +1,352 @@
+// Type inference for expressions; builtins dispatch through the registry.
+#include <algorithm>
+#include <cstdlib>
+
+#include "builtins/registry.h"
+#include "frontend/sema/sema.h"
+#include "util/strings.h"
+
+namespace probe {
+
+Type parse_int_type_name(const std::string &name) {
+  struct Entry {
+    const char *name;
+    uint32_t size;
+    bool is_signed;
+  };
+  static const Entry table[] = {
+      {"char", 1, true}, {"int8", 1, true}, {"int8_t", 1, true}, {"s8", 1, true}, {"__s8", 1, true},
+      {"unsigned char", 1, false}, {"uint8", 1, false}, {"uint8_t", 1, false}, {"u8", 1, false},
+      {"__u8", 1, false}, {"bool", 1, false}, {"_Bool", 1, false},
+      {"short", 2, true}, {"int16", 2, true}, {"int16_t", 2, true}, {"s16", 2, true}, {"__s16", 2, true},
+      {"unsigned short", 2, false}, {"uint16", 2, false}, {"uint16_t", 2, false}, {"u16", 2, false},
+      {"__u16", 2, false},
+      {"int", 4, true}, {"int32", 4, true}, {"int32_t", 4, true}, {"s32", 4, true}, {"__s32", 4, true},
+      {"pid_t", 4, true}, {"unsigned int", 4, false}, {"unsigned", 4, false}, {"uint", 4, false},
+      {"uint32", 4, false}, {"uint32_t", 4, false}, {"u32", 4, false}, {"__u32", 4, false},
+      {"long", 8, true}, {"long long", 8, true}, {"int64", 8, true}, {"int64_t", 8, true},
+      {"s64", 8, true}, {"__s64", 8, true}, {"ssize_t", 8, true}, {"unsigned long", 8, false},
+      {"unsigned long long", 8, false}, {"uint64", 8, false}, {"uint64_t", 8, false},
+      {"u64", 8, false}, {"__u64", 8, false}, {"size_t", 8, false}, {"uintptr_t", 8, false},
+  };
+  for (const auto &e : table)
+    if (name == e.name) return Type::integer(e.size, e.is_signed);
+  return Type::none();
+}
+
+bool Sema::int_constant(const ast::Expr &e, int64_t *v) {
+  if (e.kind == ast::ExprKind::Integer) {
+    *v = static_cast<int64_t>(ast::as<ast::Integer>(e).value);
+    return true;
+  }
+  if (e.kind == ast::ExprKind::Unop && ast::as<ast::Unop>(e).op == ast::UnOp::Neg &&
+      int_constant(*ast::as<ast::Unop>(e).operand, v)) {
+    *v = -*v;
+    return true;
+  }
+  return false;
+}
+
+int Sema::add_printf(PrintfSpec spec) {
+  ctx_.printfs.push_back(std::move(spec));
+  return static_cast<int>(ctx_.printfs.size()) - 1;
+}
+
+int Sema::add_print(PrintSpec spec) {
+  ctx_.prints.push_back(std::move(spec));
+  return static_cast<int>(ctx_.prints.size()) - 1;
+}
+
+Type Sema::check(ast::Expr &e) {
+  Type t;
+  switch (e.kind) {
+    case ast::ExprKind::Integer: {
+      uint64_t v = ast::as<ast::Integer>(e).value;
+      t = Type::integer(8, v <= static_cast<uint64_t>(INT64_MAX));
+      break;
+    }
+    case ast::ExprKind::String:
+      t = Type::string(static_cast<uint32_t>(ast::as<ast::String>(e).value.size()) + 1);
+      break;
+    case ast::ExprKind::Identifier: t = check_identifier(ast::as<ast::Identifier>(e)); break;
+    case ast::ExprKind::Variable: {
+      auto &v = ast::as<ast::Variable>(e);
+      auto it = vars_->find(v.name);
+      if (it == vars_->end()) {
+        diags().error(e.loc, "undefined variable '" + v.name + "'");
+        diags().hint("assign it before use, e.g. `" + v.name + " = 0;` (variables are local to a probe)");
+      } else {
+        t = it->second;
+      }
+      break;
+    }
+    case ast::ExprKind::Positional: t = check_positional(ast::as<ast::Positional>(e)); break;
+    case ast::ExprKind::Map: t = check_map_read(ast::as<ast::Map>(e)); break;
+    case ast::ExprKind::Call: t = check_call(ast::as<ast::Call>(e)); break;
+    case ast::ExprKind::Binop: t = check_binop(ast::as<ast::Binop>(e)); break;
+    case ast::ExprKind::Unop: t = check_unop(ast::as<ast::Unop>(e)); break;
+    case ast::ExprKind::Ternary: t = check_ternary(ast::as<ast::Ternary>(e)); break;
+    case ast::ExprKind::Field: t = check_field(ast::as<ast::FieldAccess>(e)); break;
+    case ast::ExprKind::Index: t = check_index(ast::as<ast::Index>(e)); break;
+    case ast::ExprKind::Cast: t = check_cast(ast::as<ast::Cast>(e)); break;
+    case ast::ExprKind::Tuple: {
+      std::vector<Type> members;
+      for (auto &el : ast::as<ast::Tuple>(e).elems) {
+        Type m = check(*el);
+        if (m.kind == TypeKind::None) return e.type = Type::none();
+        if (m.is(TypeKind::Void) || m.is_aggregate() || m.is(TypeKind::Ctx)) {
+          diags().error(el->loc, "a tuple cannot hold a value of type " + m.to_string());
+          return e.type = Type::none();
+        }
+        members.push_back(storage_type(m));
+      }
+      t = Type::tuple(members);
+      break;
+    }
+  }
+  e.type = t;
+  return t;
+}
+
+Type Sema::check_positional(ast::Positional &p) {
+  if (p.is_count) return Type::u64();
+  if (p.index < 1) {
+    diags().error(p.loc, "positional parameters start at $1");
+    return Type::none();
+  }
+  const auto &params = config().params;
+  if (static_cast<size_t>(p.index) > params.size()) return Type::i64();  // bpftrace: missing -> 0
+  const std::string &s = params[p.index - 1];
+  char *end = nullptr;
+  (void)std::strtoll(s.c_str(), &end, 0);
+  if (!s.empty() && *end == '\0') return Type::i64();
+  return Type::string(static_cast<uint32_t>(s.size()) + 1);
+}
+
+Type Sema::check_identifier(ast::Identifier &id) {
+  const BuiltinVar *v = find_builtin_var(id.name);
+  if (!v) {
+    diags().error(id.loc, "unknown identifier '" + id.name + "'");
+    std::string near = closest(id.name, builtin_var_names());
+    if (!near.empty())
+      diags().hint("did you mean '" + near + "'?");
+    else
+      diags().hint("variables start with '$' and maps with '@'");
+    return Type::none();
+  }
+  id.builtin = v;
+  return v->type(*this, id);
+}
+
+Type Sema::check_call(ast::Call &c) {
+  const BuiltinFunc *f = find_builtin_func(c.name);
+  if (!f) {
+    diags().error(c.loc, "unknown function '" + c.name + "'");
+    std::string near = closest(c.name, builtin_func_names());
+    if (!near.empty()) diags().hint("did you mean '" + near + "'?");
+    return Type::none();
+  }
+  int n = static_cast<int>(c.args.size());
+  if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
+    std::string expected = f->min_args == f->max_args ? std::to_string(f->min_args)
+                           : f->max_args < 0 ? "at least " + std::to_string(f->min_args)
+                                             : std::to_string(f->min_args) + " to " + std::to_string(f->max_args);
+    diags().error(c.loc, std::string(f->name) + "() takes " + expected + " argument" +
+                             (expected == "1" ? "" : "s") + ", not " + std::to_string(n));
+    diags().hint(std::string("usage: ") + f->signature);
+    return Type::none();
+  }
+  c.func = f;
+  return f->type(*this, c);
+}
+
+Type Sema::check_map_read(ast::Map &m) {
+  check_keys(m);
+  MapInfo &info = info_for(m);
+  if (info.aggregate != TypeKind::None) {
+    diags().error(m.loc, "cannot read the value of " + m.name + " in a probe: it holds per-CPU " +
+                             Type::aggregate(info.aggregate).to_string() + " values");
+    diags().hint("print it with `print(" + m.name + ")`, or keep a plain counter with `" + m.name + "++`");
+    return Type::none();
+  }
+  if (!info.assigned) {
+    // Known after the first run; on the final run build_map_specs reports it.
+    return Type::i64();
+  }
+  return info.value;
+}
+
+Type Sema::check_index(ast::Index &ix) {
+  Type b = check(*ix.base);
+  Type i = check(*ix.index);
+  if (b.kind == TypeKind::None || i.kind == TypeKind::None) return Type::none();
+  if (!i.is_int()) {
+    diags().error(ix.index->loc, "an index must be an integer, not " + i.to_string());
+    return Type::none();
+  }
+  if (b.is(TypeKind::Pointer) && b.elem && b.elem->is_int()) return *b.elem;
+  if (b.is(TypeKind::Array) && b.elem && b.elem->is_int()) return *b.elem;
+  diags().error(ix.base->loc, "cannot index a value of type " + b.to_string());
+  return Type::none();
+}
+
+Type Sema::check_binop(ast::Binop &b) {
+  Type l = check(*b.lhs), r = check(*b.rhs);
+  if (l.kind == TypeKind::None || r.kind == TypeKind::None) return Type::none();
+  bool cmp = b.op == ast::BinOp::Eq || b.op == ast::BinOp::Ne;
+  if (l.is(TypeKind::String) || r.is(TypeKind::String)) {
+    if (cmp && l.is(TypeKind::String) && r.is(TypeKind::String)) return Type::integer(8, false);
+    diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' cannot combine " +
+                             l.to_string() + " and " + r.to_string());
+    if (cmp) diags().hint("strings compare only with strings, e.g. comm == \"bash\"");
+    return Type::none();
+  }
+  if (!l.is_integral() || !r.is_integral() || l.is_aggregate() || r.is_aggregate()) {
+    diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' cannot combine " +
+                             l.to_string() + " and " + r.to_string());
+    return Type::none();
+  }
+  switch (b.op) {
+    case ast::BinOp::Eq:
+    case ast::BinOp::Ne:
+    case ast::BinOp::Lt:
+    case ast::BinOp::Le:
+    case ast::BinOp::Gt:
+    case ast::BinOp::Ge:
+    case ast::BinOp::LAnd:
+    case ast::BinOp::LOr:
+      return Type::integer(8, false);
+    default:
+      break;
+  }
+  bool sign = l.is_int() && r.is_int() && l.is_signed && r.is_signed;
+  return Type::integer(8, sign);
+}
+
+Type Sema::check_unop(ast::Unop &u) {
+  using ast::UnOp;
+  if (u.op == UnOp::PreInc || u.op == UnOp::PreDec || u.op == UnOp::PostInc || u.op == UnOp::PostDec) {
+    auto &target = *u.operand;
+    if (target.kind == ast::ExprKind::Variable) {
+      auto &v = ast::as<ast::Variable>(target);
+      auto it = vars_->find(v.name);
+      if (it == vars_->end()) {
+        diags().error(target.loc, "undefined variable '" + v.name + "'");
+        diags().hint("assign it before updating it, e.g. `" + v.name + " = 0;`");
+        return Type::none();
+      }
+      if (!it->second.is_int()) {
+        diags().error(u.loc, std::string("'") + ast::to_string(u.op) + "' needs an integer, not " + it->second.to_string());
+        return Type::none();
+      }
+      v.type = it->second;
+      return it->second;
+    }
+    if (target.kind == ast::ExprKind::Map) {
+      auto &m = ast::as<ast::Map>(target);
+      check_keys(m);
+      MapInfo &info = info_for(m);
+      if (info.assigned && !info.value.is_int()) {
+        diags().error(u.loc, "map '" + m.name + "' holds " + info.value.to_string() + "; '" +
+                                 ast::to_string(u.op) + "' needs integers");
+        return Type::none();
+      }
+      assign_map_value(m, Type::i64(), u.loc);
+      return Type::i64();
+    }
+    diags().error(u.loc, std::string("'") + ast::to_string(u.op) + "' applies to a $variable or a @map");
+    return Type::none();
+  }
+  Type t = check(*u.operand);
+  if (t.kind == TypeKind::None) return t;
+  if (u.op == UnOp::Deref) {
+    if (t.is(TypeKind::Pointer) && t.elem && t.elem->is_int()) return *t.elem;
+    if (t.is_int()) return Type::u64();  // bpftrace: *arg0 reads a u64
+    diags().error(u.loc, "cannot dereference a value of type " + t.to_string());
+    return Type::none();
+  }
+  if (u.op == UnOp::AddrOf) {
+    diags().error(u.loc, "taking an address with '&' is not supported");
+    return Type::none();
+  }
+  if (!t.is_integral() || t.is_aggregate()) {
+    diags().error(u.loc, std::string("operator '") + ast::to_string(u.op) + "' needs an integer, not " + t.to_string());
+    return Type::none();
+  }
+  if (u.op == UnOp::LNot) return Type::integer(8, false);
+  return Type::integer(8, u.op == UnOp::Neg ? true : t.is_signed);
+}
+
+Type Sema::check_ternary(ast::Ternary &t) {
+  Type c = check(*t.cond);
+  Type a = check(*t.then), b = check(*t.otherwise);
+  if (c.kind == TypeKind::None || a.kind == TypeKind::None || b.kind == TypeKind::None) return Type::none();
+  if (!c.is_integral()) {
+    diags().error(t.cond->loc, "a condition must be an integer or comparison, not " + c.to_string());
+    return Type::none();
+  }
+  if (a.is_integral() && b.is_integral() && !a.is_aggregate() && !b.is_aggregate())
+    return Type::integer(8, a.is_signed && b.is_signed);
+  if (a.is(TypeKind::String) && b.is(TypeKind::String)) return unify_strings(a, b);
+  diags().error(t.loc, "the branches of '?:' have different types: " + a.to_string() + " and " + b.to_string());
+  return Type::none();
+}
+
+Type Sema::check_field(ast::FieldAccess &f) {
+  Type b = check(*f.base);
+  if (b.kind == TypeKind::None) return b;
+  const Record *rec = nullptr;
+  if (b.is(TypeKind::Record)) rec = b.record.get();
+  if (b.is(TypeKind::Pointer) && b.elem && b.elem->is(TypeKind::Record)) rec = b.elem->record.get();
+  if (!rec) {
+    diags().error(f.loc, "cannot access field '" + f.field + "' of a value of type " + b.to_string());
+    return Type::none();
+  }
+  const Field *fld = rec->find(f.field);
+  if (!fld) {
+    diags().error(f.loc, rec->name + " has no field '" + f.field + "'");
+    std::vector<std::string> names;
+    for (const auto &x : rec->fields) names.push_back(x.name);
+    std::string near = closest(f.field, names);
+    if (!near.empty())
+      diags().hint("did you mean '" + near + "'?");
+    else
+      diags().hint("its fields are: " + join(names, ", "));
+    return Type::none();
+  }
+  // Every expansion of this probe must agree on the field's type.
+  if (f.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*f.base).name == "args") {
+    for (const auto *e : expansions()) {
+      const Field *other = e->args ? e->args->find(f.field) : nullptr;
+      if (!other || *other->type != *fld->type) {
+        diags().error(f.loc, "field '" + f.field + "' differs or is missing in " + e->prog.display);
+        diags().hint("wildcard probes may only use fields every match has, with the same type");
+        return Type::none();
+      }
+    }
+  }
+  return *fld->type;
+}
+
+Type Sema::check_cast(ast::Cast &c) {
+  Type inner = check(*c.expr);
+  if (inner.kind == TypeKind::None) return inner;
+  Type target = parse_int_type_name(c.target.name);
+  if (target.kind == TypeKind::None) {
+    if (c.target.name.rfind("struct ", 0) == 0 || c.target.name.rfind("union ", 0) == 0) {
+      diags().error(c.target.loc, "casts to '" + c.target.name + "' need kernel BTF types, not supported yet");
+    } else {
+      diags().error(c.target.loc, "unknown type '" + c.target.name + "'");
+      diags().hint("integer types are int8..int64, uint8..uint64, u8..u64, s8..s64 and the C spellings");
+    }
+    return Type::none();
+  }
+  if (!inner.is_integral() || inner.is_aggregate()) {
+    diags().error(c.loc, "cannot cast a value of type " + inner.to_string() + " to " + c.target.name);
+    return Type::none();
+  }
+  for (int i = 0; i < c.target.pointer_depth; i++) target = Type::pointer(target, AddrSpace::None);
+  return target;
+}
+
+}  // namespace probe

@@ -1,0 +1,71 @@
+// Probe types are providers: each parses and validates its attach points,
+// expands wildcards, describes its context for the builtins, names its ELF
+// section (libbpf's program type) and attaches the loaded program.
+// One file per type in src/probes/.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codegen/artifact.h"
+#include "config.h"
+#include "frontend/ast.h"
+#include "frontend/diagnostics.h"
+#include "runtime/bpf_link.h"
+#include "util/result.h"
+
+struct bpf_program;
+
+namespace probe {
+
+class ProbeProvider;
+
+// One concrete program: an expanded attach point of one probe.
+struct ExpandedProbe {
+  ProbeProgram prog;
+  std::shared_ptr<const Record> args;  // typed `args` (tracepoint fields), or null
+  const ProbeProvider *provider = nullptr;
+  int probe_index = -1;  // which ast::Probe's body this runs
+};
+
+// What a probe's context offers to builtins.
+struct ProbeContext {
+  bool has_regs = false;     // argN and reg() read pt_regs
+  bool has_retval = false;   // retval is readable
+  bool has_args = false;     // `args` is a typed record
+  bool has_func = false;     // `func` names a function
+  AddrSpace space = AddrSpace::Kernel;  // where untyped pointers point
+};
+
+class ProbeProvider {
+ public:
+  virtual ~ProbeProvider() = default;
+  // Canonical name ("uprobe") and the aliases users may write ("u").
+  virtual std::string_view name() const = 0;
+  virtual std::vector<std::string_view> aliases() const { return {}; }
+  virtual ProbeKind kind() const = 0;
+  // Validates `ap` (parts already split) and appends one ExpandedProbe per
+  // concrete target; reports problems to diags at ap.loc.
+  virtual void expand(const ast::AttachPoint &ap, const Config &cfg, Diagnostics &diags,
+                      std::vector<ExpandedProbe> &out) const = 0;
+  virtual ProbeContext context() const = 0;
+  // ELF section name for the program; selects libbpf's program type.
+  virtual std::string section(const ProbeProgram &p) const = 0;
+  // Attaches the loaded program; BEGIN/END return no links (the session runs them).
+  virtual Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
+                                              const Config &cfg) const = 0;
+};
+
+// Looks up a provider by canonical name or alias; nullptr when unknown.
+const ProbeProvider *find_provider(std::string_view name);
+// All canonical provider names, for "unknown probe type" hints.
+std::vector<std::string_view> provider_names();
+
+// Splits "uprobe:/bin/sh:f" into parts at ':' (quotes group, and are removed).
+std::vector<std::string> split_attach_point(const std::string &raw);
+// True when s contains a glob character (* ? [).
+bool has_wildcard(const std::string &s);
+
+}  // namespace probe

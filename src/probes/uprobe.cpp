@@ -1,0 +1,121 @@
+// uprobe:BINARY:FUNC and uretprobe:BINARY:FUNC. BINARY is a path, a library
+// short name (libc), a program in $PATH, or /proc/self/exe (the -c/-p target,
+// else probe itself). FUNC may be a wildcard. Symbols come from the ELF
+// tables; we compute the file offset ourselves so libbpf needs no name lookup.
+#include "probes/provider.h"
+#include "probes/providers.h"
+#include "runtime/elf_symbols.h"
+
+namespace probe {
+
+namespace {
+
+class UprobeProvider : public ProbeProvider {
+ public:
+  explicit UprobeProvider(bool ret) : ret_(ret) {}
+  std::string_view name() const override { return ret_ ? "uretprobe" : "uprobe"; }
+  std::vector<std::string_view> aliases() const override {
+    if (ret_) return {"ur"};
+    return {"u"};
+  }
+  ProbeKind kind() const override { return ret_ ? ProbeKind::Uretprobe : ProbeKind::Uprobe; }
+
+  void expand(const ast::AttachPoint &ap, const Config &cfg, Diagnostics &diags,
+              std::vector<ExpandedProbe> &out) const override {
+    std::string binary, func;
+    if (ap.parts.size() == 3) {
+      binary = ap.parts[1];
+      func = ap.parts[2];
+    } else if (ap.parts.size() == 2 && cfg.pid) {
+      binary = "/proc/self/exe";
+      func = ap.parts[1];
+    } else {
+      diags.error(ap.loc, std::string(name()) + " needs a binary and a function");
+      diags.hint(std::string("write `") + std::string(name()) + ":/path/to/binary:function`, e.g. `" +
+                 std::string(name()) + ":libc:malloc`");
+      return;
+    }
+    if (binary.empty() || func.empty()) {
+      diags.error(ap.loc, std::string("empty ") + (binary.empty() ? "binary" : "function") +
+                              " in attach point '" + ap.raw + "'");
+      return;
+    }
+    if (binary == "/proc/self/exe" && !cfg.self_exe.empty()) binary = cfg.self_exe;
+    auto path = resolve_binary(binary, cfg.pid);
+    if (!path) {
+      diags.error(ap.loc, path.error().message);
+      if (!path.error().hint.empty()) diags.hint(path.error().hint);
+      return;
+    }
+    std::vector<std::string> funcs;
+    if (has_wildcard(func)) {
+      auto m = match_symbols(*path, func);
+      if (!m) {
+        diags.error(ap.loc, m.error().message);
+        if (!m.error().hint.empty()) diags.hint(m.error().hint);
+        return;
+      }
+      if (m->empty()) {
+        diags.error(ap.loc, "no function in " + *path + " matches '" + func + "'");
+        diags.hint("list them with `probe -l 'uprobe:" + *path + ":*'`");
+        return;
+      }
+      funcs = std::move(*m);
+    } else {
+      funcs.push_back(func);
+    }
+    for (const auto &f : funcs) {
+      auto off = symbol_file_offset(*path, f);
+      if (!off) {
+        diags.error(ap.loc, off.error().message);
+        if (!off.error().hint.empty()) diags.hint(off.error().hint);
+        return;
+      }
+      ExpandedProbe e;
+      e.prog.kind = kind();
+      e.prog.path = *path;
+      e.prog.func = f;
+      e.prog.offset = *off;
+      e.prog.display = std::string(name()) + ":" + *path + ":" + f;
+      e.prog.loc = ap.loc;
+      out.push_back(std::move(e));
+    }
+  }
+
+  ProbeContext context() const override {
+    ProbeContext c;
+    c.has_regs = true;
+    c.has_retval = ret_;
+    c.has_func = true;
+    c.space = AddrSpace::User;
+    return c;
+  }
+
+  std::string section(const ProbeProgram &) const override { return ret_ ? "uretprobe" : "uprobe"; }
+
+  Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
+                                      const Config &cfg) const override {
+    auto link = attach_uprobe(prog, p.path, p.offset, ret_, cfg.pid ? *cfg.pid : -1);
+    if (!link) return link.error();
+    std::vector<BpfLink> links;
+    links.push_back(std::move(*link));
+    return links;
+  }
+
+ private:
+  bool ret_;
+};
+
+}  // namespace
+
+const ProbeProvider *uprobe_provider() {
+  static const UprobeProvider p(false);
+  return &p;
+}
+
+const ProbeProvider *uretprobe_provider() {
+  static const UprobeProvider p(true);
+  return &p;
+}
+
+}  // namespace probe
