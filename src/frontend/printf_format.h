@@ -1,0 +1,34 @@
+// bpftrace-compatible printf formats: parsed once by the type checker (to
+// match arguments) and again by the runtime (to render events).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontend/types.h"
+#include "util/result.h"
+
+namespace probe {
+
+// One conversion in a format string (never "%%"), as written by the user.
+struct FormatArgSpec {
+  char conv = 0;       // d i u x X o s c p
+  std::string spec;    // full text, e.g. "%-10lld"
+  size_t offset = 0;   // byte offset of '%' in the format
+  size_t length = 0;   // length of spec
+};
+
+// Splits a format into its conversions; the error names the bad specifier and offset.
+Result<std::vector<FormatArgSpec>> parse_printf_format(std::string_view fmt);
+
+// Whether conversion conv can print a value of type t; *why explains a refusal.
+bool format_accepts(char conv, const Type &t, std::string *why);
+
+// Renders fmt like C printf with arguments decoded from an event payload:
+// argument i has type types[i] and sits at payload + offsets[i].
+std::string format_printf(const std::string &fmt, const std::vector<Type> &types,
+                          const uint8_t *payload, const std::vector<uint32_t> &offsets);
+
+}  // namespace probe

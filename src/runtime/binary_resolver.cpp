@@ -1,0 +1,154 @@
+#include "runtime/binary_resolver.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "runtime/errors.h"
+
+namespace probe {
+
+namespace {
+
+bool is_file(const std::string &p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string real_path(const std::string &p) {
+  char buf[PATH_MAX];
+  return realpath(p.c_str(), buf) ? std::string(buf) : p;
+}
+
+std::string basename_of(const std::string &p) {
+  size_t s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+// Whether file name fname is the library name refers to: exact ("libc.so.6"),
+// or name + ".so" with any version suffix, or glibc's old "libc-2.31.so".
+bool lib_matches(const std::string &fname, const std::string &name) {
+  if (fname == name) return true;
+  std::string base = name.rfind("lib", 0) == 0 ? name : "lib" + name;
+  if (fname.rfind(base + ".so", 0) == 0) return true;
+  return fname.rfind(base + "-", 0) == 0 && fname.find(".so") != std::string::npos;
+}
+
+// The library mapped into pid whose file name matches.
+std::optional<std::string> from_maps(pid_t pid, const std::string &name) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
+  for (std::string line; std::getline(in, line);) {
+    size_t slash = line.find('/');
+    if (slash == std::string::npos) continue;
+    std::string path = line.substr(slash);
+    if (!lib_matches(basename_of(path), name)) continue;
+    std::string root = "/proc/" + std::to_string(pid) + "/root";
+    return real_path(root) == "/" ? path : root + path;  // containers: through its root
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> from_ld_cache(const std::string &name) {
+  std::ifstream in("/etc/ld.so.cache", std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  for (const auto &p : ld_cache_lookup(ss.str(), name))
+    if (is_file(p)) return p;
+  return std::nullopt;
+}
+
+std::optional<std::string> from_lib_dirs(const std::string &name) {
+  static const char *dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+                               "/usr/lib64", "/usr/lib", "/lib"};
+  for (const char *d : dirs) {
+    DIR *dir = opendir(d);
+    if (!dir) continue;
+    std::vector<std::string> hits;
+    while (dirent *e = readdir(dir))
+      if (lib_matches(e->d_name, name)) hits.push_back(std::string(d) + "/" + e->d_name);
+    closedir(dir);
+    std::sort(hits.begin(), hits.end());
+    for (const auto &h : hits)
+      if (is_file(h)) return h;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> from_path_env(const std::string &name) {
+  const char *env = getenv("PATH");
+  std::istringstream dirs(env ? env : "/usr/local/bin:/usr/bin:/bin");
+  for (std::string d; std::getline(dirs, d, ':');) {
+    std::string p = (d.empty() ? "." : d) + "/" + name;
+    if (is_file(p) && access(p.c_str(), X_OK) == 0) return p;
+  }
+  return std::nullopt;
+}
+
+bool looks_like_library(const std::string &t) {
+  return t.rfind("lib", 0) == 0 || t.find(".so") != std::string::npos;
+}
+
+}  // namespace
+
+std::vector<std::string> ld_cache_lookup(const std::string &cache, const std::string &name) {
+  static const std::string kMagic = "glibc-ld.so.cache1.1";
+  std::vector<std::string> out;
+  size_t base = cache.find(kMagic);
+  if (base == std::string::npos || cache.size() < base + 48) return out;
+  uint32_t nlibs = 0;
+  std::memcpy(&nlibs, cache.data() + base + 20, 4);
+  constexpr size_t kHeader = 48, kEntry = 24;
+  for (uint32_t i = 0; i < nlibs; i++) {
+    size_t at = base + kHeader + size_t(i) * kEntry;
+    if (at + kEntry > cache.size()) break;
+    int32_t flags;
+    uint32_t key, value;
+    std::memcpy(&flags, cache.data() + at, 4);
+    std::memcpy(&key, cache.data() + at + 4, 4);
+    std::memcpy(&value, cache.data() + at + 8, 4);
+    // key/value are offsets from the start of the new-format header.
+    if (base + key >= cache.size() || base + value >= cache.size()) continue;
+    std::string soname = cache.c_str() + base + key;
+    std::string path = cache.c_str() + base + value;
+#if defined(__x86_64__)
+    if ((flags & 0xff00) != 0x0300) continue;  // FLAG_X8664_LIB64
+#endif
+    if (lib_matches(soname, name)) out.push_back(path);
+  }
+  return out;
+}
+
+Result<std::string> resolve_binary(const std::string &target, std::optional<pid_t> pid) {
+  if (target.empty()) return make_error("empty binary name in uprobe", EINVAL);
+  if (target.find('/') != std::string::npos) {
+    if (is_file(target)) return real_path(target);
+    return make_error("cannot open '" + target + "': no such file", ENOENT,
+                      "give an absolute path, a library name like `libc`, or a program in $PATH");
+  }
+  std::optional<std::string> hit;
+  if (looks_like_library(target)) {
+    if (pid) hit = from_maps(*pid, target);
+    if (!hit) hit = from_ld_cache(target);
+    if (!hit) hit = from_lib_dirs(target);
+  } else {
+    hit = from_path_env(target);
+    if (!hit && pid) hit = from_maps(*pid, target);
+    if (!hit) hit = from_ld_cache(target);
+    if (!hit) hit = from_lib_dirs(target);
+  }
+  if (hit) return hit->rfind("/proc/", 0) == 0 ? *hit : real_path(*hit);
+  return make_error("cannot find binary or library '" + target + "'", ENOENT,
+                    pid ? "it is neither in $PATH nor mapped by pid " + std::to_string(*pid)
+                        : "use an absolute path, or a library name known to ldconfig");
+}
+
+}  // namespace probe

@@ -1,0 +1,129 @@
+#include "runtime/elf_symbols.h"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "runtime/errors.h"
+
+namespace probe {
+
+namespace {
+
+// An open ELF file; closes both the Elf handle and the fd.
+class ElfFile {
+ public:
+  ~ElfFile() {
+    if (elf_) elf_end(elf_);
+    if (fd_ >= 0) close(fd_);
+  }
+  Status open(const std::string &path) {
+    if (elf_version(EV_CURRENT) == EV_NONE) return make_error("libelf is out of date");
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return sys_error("cannot open '" + path + "'", errno);
+    elf_ = elf_begin(fd_, ELF_C_READ_MMAP, nullptr);
+    if (!elf_ || elf_kind(elf_) != ELF_K_ELF)
+      return make_error("'" + path + "' is not an ELF file", ENOEXEC,
+                        "uprobes attach to executables and shared libraries");
+    return Ok{};
+  }
+  Elf *get() const { return elf_; }
+
+ private:
+  int fd_ = -1;
+  Elf *elf_ = nullptr;
+};
+
+struct FuncSym {
+  std::string name;
+  uint64_t vaddr;
+};
+
+bool is_func(const GElf_Sym &s) {
+  int type = GELF_ST_TYPE(s.st_info);
+  return (type == STT_FUNC || type == STT_GNU_IFUNC) && s.st_shndx != SHN_UNDEF && s.st_value != 0;
+}
+
+// Function symbols of the first section of type sh_type; *found says whether it exists.
+std::vector<FuncSym> read_symbols(Elf *elf, Elf64_Word sh_type, bool *found) {
+  std::vector<FuncSym> out;
+  *found = false;
+  for (Elf_Scn *scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh) || sh.sh_type != sh_type || sh.sh_entsize == 0) continue;
+    *found = true;
+    Elf_Data *data = elf_getdata(scn, nullptr);
+    if (!data) continue;
+    size_t n = sh.sh_size / sh.sh_entsize;
+    for (size_t i = 0; i < n; i++) {
+      GElf_Sym s;
+      if (!gelf_getsym(data, int(i), &s) || !is_func(s)) continue;
+      const char *name = elf_strptr(elf, sh.sh_link, s.st_name);
+      if (!name || !*name) continue;
+      std::string nm = name;
+      size_t at = nm.find('@');  // versioned names: "malloc@@GLIBC_2.2.5"
+      if (at != std::string::npos) nm.resize(at);
+      out.push_back({nm, s.st_value});
+    }
+  }
+  return out;
+}
+
+// Converts a virtual address to a file offset through the PT_LOAD headers.
+std::optional<uint64_t> vaddr_to_offset(Elf *elf, uint64_t vaddr) {
+  size_t n = 0;
+  if (elf_getphdrnum(elf, &n) != 0) return std::nullopt;
+  for (size_t i = 0; i < n; i++) {
+    GElf_Phdr ph;
+    if (!gelf_getphdr(elf, int(i), &ph) || ph.p_type != PT_LOAD) continue;
+    if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_memsz)
+      return vaddr - ph.p_vaddr + ph.p_offset;
+  }
+  return std::nullopt;
+}
+
+Error not_found(const std::string &path, const std::string &what, bool stripped) {
+  std::string hint = "list them with `probe -l 'uprobe:" + path + ":*'`";
+  if (stripped) hint += "; the binary is stripped (no .symtab), so only exported functions are visible";
+  return make_error(what + " not found in " + path, ENOENT, hint);
+}
+
+}  // namespace
+
+Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &sym) {
+  ElfFile f;
+  if (auto st = f.open(path); !st) return st.error();
+  bool has_symtab = false, has_dynsym = false;
+  for (Elf64_Word type : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)}) {
+    auto syms = read_symbols(f.get(), type, type == SHT_SYMTAB ? &has_symtab : &has_dynsym);
+    for (const auto &s : syms) {
+      if (s.name != sym) continue;
+      auto off = vaddr_to_offset(f.get(), s.vaddr);
+      if (!off)
+        return make_error("function '" + sym + "' in " + path + " is outside every loadable segment",
+                          ENOEXEC);
+      return *off;
+    }
+  }
+  return not_found(path, "function '" + sym + "'", !has_symtab);
+}
+
+Result<std::vector<std::string>> match_symbols(const std::string &path, const std::string &glob) {
+  ElfFile f;
+  if (auto st = f.open(path); !st) return st.error();
+  std::vector<std::string> names;
+  bool found = false;
+  for (Elf64_Word type : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)})
+    for (auto &s : read_symbols(f.get(), type, &found))
+      if (fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) names.push_back(std::move(s.name));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+}  // namespace probe

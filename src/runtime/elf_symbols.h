@@ -1,0 +1,24 @@
+// Function symbols of ELF binaries and their file offsets, which is what
+// uprobes attach to; plus finding the binary a uprobe names.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/binary_resolver.h"  // resolve_binary, used with these
+#include "util/result.h"
+
+namespace probe {
+
+// File offset of function sym in path (.symtab, then .dynsym; STT_FUNC/STT_GNU_IFUNC),
+// translated through the PT_LOAD headers; works for PIE and non-PIE.
+Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &sym);
+
+// Function names in path matching a shell glob, sorted and unique.
+Result<std::vector<std::string>> match_symbols(const std::string &path, const std::string &glob);
+
+}  // namespace probe

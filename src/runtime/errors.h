@@ -1,0 +1,20 @@
+// Shared helpers for building and reporting runtime errors.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "util/result.h"
+
+namespace probe {
+
+// strerror(err) without the thread-safety caveats; "" for 0.
+std::string errno_text(int err);
+
+// Error for a failed system call: "<what>: <strerror>" with errno and hint.
+Error sys_error(const std::string &what, int err, std::string hint = "");
+
+// Writes "probe: error: <message>" and, if any, "hint: <hint>" lines to out.
+void report_error(std::FILE *out, const Error &e);
+
+}  // namespace probe

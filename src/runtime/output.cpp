@@ -1,0 +1,84 @@
+#include "runtime/output.h"
+
+#include <string>
+
+#include "frontend/printf_format.h"
+#include "runtime/errors.h"
+#include "runtime/map_printer.h"
+#include "runtime/value_format.h"
+#include "util/log.h"
+
+namespace probe {
+
+Output::Output(std::FILE *out, OutputFormat format, const CompiledProgram &prog, std::vector<int> map_fds)
+    : out_(out), format_(format), prog_(prog), map_fds_(std::move(map_fds)) {}
+
+void Output::printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size) {
+  for (size_t i = 0; i < spec.args.size() && i < spec.offsets.size(); i++) {
+    if (spec.offsets[i] + storage_size(spec.args[i]) > size) {
+      PROBE_LOG(Warning, "truncated printf event (%zu bytes) dropped", size);
+      return;
+    }
+  }
+  std::string text = format_printf(spec.format, spec.args, payload, spec.offsets);
+  if (format_ == OutputFormat::Json)
+    text = "{\"type\": \"printf\", \"data\": " + json_quote(text) + "}\n";
+  std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t size) {
+  if (storage_size(spec.type) > size) {
+    PROBE_LOG(Warning, "truncated print event (%zu bytes) dropped", size);
+    return;
+  }
+  std::string text = format_ == OutputFormat::Json
+                         ? "{\"type\": \"value\", \"data\": " + format_value_json(spec.type, payload) + "}\n"
+                         : format_value(spec.type, payload) + "\n";
+  std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+Status Output::print_map(uint32_t index) {
+  if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
+    return make_error("print of unknown map #" + std::to_string(index));
+  return probe::print_map(out_, prog_.maps[index], map_fds_[index], format_);
+}
+
+Status Output::clear_map(uint32_t index) {
+  if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
+    return make_error("clear of unknown map #" + std::to_string(index));
+  return probe::clear_map(prog_.maps[index], map_fds_[index]);
+}
+
+Status Output::zero_map(uint32_t index) {
+  if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
+    return make_error("zero of unknown map #" + std::to_string(index));
+  return probe::zero_map(prog_.maps[index], map_fds_[index]);
+}
+
+void Output::print_all_maps() {
+  if (format_ == OutputFormat::Text) std::fputs("\n\n", out_);
+  for (uint32_t i = 0; i < prog_.maps.size(); i++) {
+    auto st = print_map(i);
+    if (!st) report_error(stderr, st.error());
+  }
+  flush();
+}
+
+void Output::attached_probes(size_t n) {
+  if (format_ == OutputFormat::Json)
+    std::fprintf(out_, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %zu}}\n", n);
+  else
+    std::fprintf(out_, "Attaching %zu probe%s...\n", n, n == 1 ? "" : "s");
+  flush();
+}
+
+void Output::lost_events(uint64_t n) {
+  if (format_ == OutputFormat::Json) {
+    std::fprintf(out_, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n", (unsigned long long)n);
+    flush();
+  } else {
+    std::fprintf(stderr, "Lost %llu events\n", (unsigned long long)n);
+  }
+}
+
+}  // namespace probe

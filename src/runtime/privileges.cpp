@@ -1,0 +1,47 @@
+#include "runtime/privileges.h"
+
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "runtime/errors.h"
+
+namespace probe {
+
+namespace {
+
+constexpr int kCapSysAdmin = 21;
+constexpr int kCapPerfmon = 38;
+constexpr int kCapBpf = 39;
+
+// Reads the effective capability set (64 bits) via capget(2).
+bool effective_caps(uint64_t *caps) {
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &hdr, data) != 0) return false;
+  *caps = uint64_t(data[0].effective) | (uint64_t(data[1].effective) << 32);
+  return true;
+}
+
+bool has(uint64_t caps, int cap) { return (caps >> cap) & 1; }
+
+}  // namespace
+
+Error privilege_error(const std::string &what, int err) {
+  return sys_error(what + ": probe needs root (CAP_BPF and CAP_PERFMON)", err,
+                   "run probe as root, e.g. with sudo");
+}
+
+Status check_privileges() {
+  if (geteuid() == 0) return Ok{};
+  uint64_t caps = 0;
+  if (effective_caps(&caps) &&
+      (has(caps, kCapSysAdmin) || (has(caps, kCapBpf) && has(caps, kCapPerfmon))))
+    return Ok{};
+  return make_error("probe needs root (CAP_BPF and CAP_PERFMON) to load and attach BPF programs",
+                    EPERM, "run probe as root, e.g. with sudo");
+}
+
+}  // namespace probe

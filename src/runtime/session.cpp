@@ -1,0 +1,176 @@
+#include "runtime/session.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+
+#include "runtime/bpf_object.h"
+#include "runtime/errors.h"
+#include "runtime/event_loop.h"
+#include "runtime/output.h"
+#include "runtime/privileges.h"
+#include "util/log.h"
+
+namespace probe {
+
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_signal(int) { g_stop = 1; }
+
+// Installs SIGINT/SIGTERM handlers for the session and restores the old ones after.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    g_stop = 0;
+    struct sigaction sa = {};
+    sa.sa_handler = on_signal;  // no SA_RESTART: poll returns EINTR
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~SignalGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ = {}, old_term_ = {};
+};
+
+const ProbeProgram *probe_named(const CompiledProgram &prog, const std::string &name) {
+  for (const auto &p : prog.probes)
+    if (p.prog_name == name) return &p;
+  return nullptr;
+}
+
+void report_load_failure(const CompiledProgram &prog, const Error &e, const LoadFailure &f,
+                         const Config &cfg) {
+  const ProbeProgram *p = f.prog_name.empty() ? nullptr : probe_named(prog, f.prog_name);
+  if (!p && f.prog_name.empty()) {
+    report_error(stderr, e);
+    return;
+  }
+  std::string display = p ? p->display : f.prog_name;
+  std::fprintf(stderr, "probe: error: the BPF verifier rejected probe '%s'\n", display.c_str());
+  if (!f.summary.empty()) std::fprintf(stderr, "  %s\n", f.summary.c_str());
+  if (cfg.verbose && !f.full_log.empty())
+    std::fprintf(stderr, "verifier log:\n%s\n", f.full_log.c_str());
+  else if (!f.full_log.empty())
+    std::fprintf(stderr, "hint: run with -v to see the full verifier log\n");
+}
+
+// Runs every program of the given kind once (BEGIN or END).
+Status run_kind(const CompiledProgram &prog, BpfObject &obj, ProbeKind kind) {
+  for (const auto &p : prog.probes) {
+    if (p.kind != kind) continue;
+    bpf_program *bp = obj.find_program(p.prog_name);
+    if (!bp) return make_error("program '" + p.prog_name + "' for " + p.display + " is missing from the object");
+    if (auto st = run_prog_once(bp); !st) return st;
+  }
+  return Ok{};
+}
+
+// Attaches every probe that is not BEGIN/END; links land in *links.
+Status attach_all(const CompiledProgram &prog, BpfObject &obj, const AttachFn &attach,
+                  std::vector<BpfLink> *links) {
+  for (const auto &p : prog.probes) {
+    if (p.kind == ProbeKind::Begin || p.kind == ProbeKind::End) continue;
+    bpf_program *bp = obj.find_program(p.prog_name);
+    if (!bp) return make_error("program '" + p.prog_name + "' for " + p.display + " is missing from the object");
+    if (!attach) return make_error("no attach function for " + p.display);
+    auto r = attach(p, bp);
+    if (!r) {
+      Error e = r.error();
+      if (e.message.find(p.display) == std::string::npos && e.message.find("cannot attach") == std::string::npos)
+        e.message = "cannot attach " + p.display + ": " + e.message;
+      return e;
+    }
+    for (auto &l : *r) links->push_back(std::move(l));
+  }
+  return Ok{};
+}
+
+// Whether the traced process (-p or -c) is gone.
+bool target_gone(const Config &cfg, ChildProcess *child) {
+  if (child) return child->exited();
+  if (cfg.pid) return kill(*cfg.pid, 0) != 0 && errno == ESRCH;
+  return false;
+}
+
+// Polls until a signal, exit(), or the traced process ending.
+Status pump(EventLoop &loop, const Config &cfg, ChildProcess *child) {
+  auto last_lost = std::chrono::steady_clock::now();
+  while (!g_stop && !loop.exit_requested()) {
+    if (auto st = loop.poll(100); !st) return st;
+    if (target_gone(cfg, child)) break;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_lost > std::chrono::seconds(1)) {
+      loop.report_lost();
+      last_lost = now;
+    }
+  }
+  return Ok{};
+}
+
+// Everything after the loaded object exists: returns the exit status.
+int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
+               ChildProcess *child, BpfObject &obj) {
+  std::vector<int> fds;
+  for (const auto &m : prog.maps) fds.push_back(obj.map_fd(m.bpf_name));
+  Output out(stdout, cfg.format, prog, fds);
+  auto loop = EventLoop::create(obj.map_fd(kEventsMap), obj.map_fd(kLostMap), prog, out);
+  if (!loop) return report_error(stderr, loop.error()), 1;
+  SignalGuard signals;
+  out.attached_probes(count_attach_points(prog));
+  if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
+  if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
+  std::vector<BpfLink> links;
+  if (!loop->exit_requested()) {
+    if (auto st = attach_all(prog, obj, attach, &links); !st) return report_error(stderr, st.error()), 1;
+    if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
+      std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+      std::fflush(stdout);
+    }
+    if (child)
+      if (auto st = child->release(); !st) return report_error(stderr, st.error()), 1;
+    if (auto st = pump(*loop, cfg, child); !st) report_error(stderr, st.error());
+  }
+  links.clear();  // detach before END so nothing else fires
+  (void)loop->drain();
+  loop->accept_after_exit();
+  if (auto st = run_kind(prog, obj, ProbeKind::End); !st) report_error(stderr, st.error());
+  (void)loop->drain();
+  out.print_all_maps();
+  loop->report_lost();
+  return 0;
+}
+
+}  // namespace
+
+size_t count_attach_points(const CompiledProgram &prog) {
+  size_t n = 0;
+  for (const auto &p : prog.probes) n += p.funcs.empty() ? 1 : p.funcs.size();
+  return n;
+}
+
+int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
+                ChildProcess *child) {
+  install_libbpf_logger();
+  if (auto st = check_privileges(); !st) return report_error(stderr, st.error()), 1;
+  auto obj = BpfObject::open_mem(prog.elf, "probe");
+  if (!obj) return report_error(stderr, obj.error()), 1;
+  LoadFailure fail;
+  if (auto st = obj->load(&fail); !st) {
+    report_load_failure(prog, st.error(), fail, cfg);
+    return 1;
+  }
+  return run_loaded(prog, cfg, attach, child, *obj);
+}
+
+}  // namespace probe

@@ -1,0 +1,30 @@
+// One tracing run: load the compiled object, run BEGIN, attach probes, pump
+// events until told to stop, then END and the final map dump.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+#include "codegen/artifact.h"
+#include "config.h"
+#include "runtime/bpf_link.h"
+#include "runtime/process.h"
+#include "util/result.h"
+
+struct bpf_program;
+
+namespace probe {
+
+// Attaches one probe's loaded program; supplied by the compiler's probe providers.
+using AttachFn = std::function<Result<std::vector<BpfLink>>(const ProbeProgram &, bpf_program *)>;
+
+// Runs prog to completion and returns the process exit status (0 ok, 1 error).
+// child is the already spawned, still held -c command (or nullptr).
+int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
+                ChildProcess *child = nullptr);
+
+// Number of attach points bpftrace would report in "Attaching N probes...".
+size_t count_attach_points(const CompiledProgram &prog);
+
+}  // namespace probe

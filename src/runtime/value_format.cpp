@@ -1,0 +1,134 @@
+#include "runtime/value_format.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+namespace probe {
+
+namespace {
+
+// Aggregates whose values are signed 64-bit numbers.
+bool aggregate_signed(const Type &t) {
+  return t.kind != TypeKind::Count;
+}
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
+  return buf;
+}
+
+// Formats one value; packed means it sits inside a C struct/array at its natural size.
+std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json);
+
+std::string fmt_int(const Type &t, const uint8_t *p, bool packed) {
+  int64_t v = read_int_value(t, p, packed);
+  bool sign = t.is_int() ? t.is_signed : aggregate_signed(t);
+  return sign ? std::to_string(v) : std::to_string(uint64_t(v));
+}
+
+std::string fmt_string(const Type &t, const uint8_t *p, bool json) {
+  const char *s = reinterpret_cast<const char *>(p);
+  std::string str(s, strnlen(s, t.size));
+  return json ? json_quote(str) : str;
+}
+
+std::string fmt_tuple(const Type &t, const uint8_t *p, bool json) {
+  std::string s = json ? "[" : "(";
+  for (size_t i = 0; i < t.fields.size(); i++) {
+    if (i) s += json ? "," : ", ";
+    s += fmt(t.fields[i], p + tuple_offset(t, i), false, json);
+  }
+  return s + (json ? "]" : ")");
+}
+
+std::string fmt_array(const Type &t, const uint8_t *p, bool json) {
+  std::string s = "[";
+  uint32_t esz = t.elem ? t.elem->size : 0;
+  for (uint32_t i = 0; t.elem && i < t.count; i++) {
+    if (i) s += ",";
+    s += fmt(*t.elem, p + i * esz, true, json);
+  }
+  return s + "]";
+}
+
+std::string fmt_record(const Type &t, const uint8_t *p, bool json) {
+  if (!t.record) return json ? "{}" : "{ }";
+  std::string s = json ? "{" : "{ ";
+  const auto &fields = t.record->fields;
+  for (size_t i = 0; i < fields.size(); i++) {
+    const Field &f = fields[i];
+    if (i) s += ", ";
+    s += json ? json_quote(f.name) + ": " : "." + f.name + " = ";
+    s += f.type ? fmt(*f.type, p + f.offset, true, json) : "?";
+  }
+  return s + (json ? "}" : " }");
+}
+
+std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json) {
+  switch (t.kind) {
+    case TypeKind::Int:
+    case TypeKind::Count:
+    case TypeKind::Sum:
+    case TypeKind::Min:
+    case TypeKind::Max:
+    case TypeKind::Avg:
+      return fmt_int(t, p, packed);
+    case TypeKind::String: return fmt_string(t, p, json);
+    case TypeKind::Pointer:
+    case TypeKind::Ctx: {
+      std::string h = hex(uint64_t(read_int_value(t, p, packed)));
+      return json ? json_quote(h) : h;
+    }
+    case TypeKind::Tuple: return fmt_tuple(t, p, json);
+    case TypeKind::Array: return fmt_array(t, p, json);
+    case TypeKind::Record: return fmt_record(t, p, json);
+    case TypeKind::None:
+    case TypeKind::Void: return json ? "null" : "";
+  }
+  return "";
+}
+
+}  // namespace
+
+int64_t read_int_value(const Type &t, const uint8_t *data, bool packed) {
+  uint32_t size = (packed && t.size > 0 && t.size <= 8) ? t.size : 8;
+  uint64_t v = 0;
+  std::memcpy(&v, data, size);
+  uint32_t bits = (t.is_int() && t.size > 0 && t.size < 8) ? t.size * 8 : 64;
+  if (bits < 64) {
+    uint64_t mask = (uint64_t{1} << bits) - 1;
+    v &= mask;
+    if (t.is_signed && ((v >> (bits - 1)) & 1)) v |= ~mask;
+  }
+  return int64_t(v);
+}
+
+std::string format_value(const Type &t, const uint8_t *data) { return fmt(t, data, false, false); }
+
+std::string format_value_json(const Type &t, const uint8_t *data) { return fmt(t, data, false, true); }
+
+std::string json_quote(const std::string &s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace probe

@@ -1,0 +1,25 @@
+// Renders decoded values (map keys/values, print() arguments) the way
+// bpftrace shows them, as text or JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "frontend/types.h"
+
+namespace probe {
+
+// bpftrace text form: ints decimal, strings raw, tuples "(1, abc)", pointers "0x...".
+// data holds the value in its storage layout (see storage_size).
+std::string format_value(const Type &t, const uint8_t *data);
+
+// JSON form: ints as numbers, strings quoted, tuples and arrays as lists.
+std::string format_value_json(const Type &t, const uint8_t *data);
+
+// Quotes and escapes s as a JSON string.
+std::string json_quote(const std::string &s);
+
+// Reads an integer value of type t (8-byte storage unless packed) as 64 bits, sign-extended.
+int64_t read_int_value(const Type &t, const uint8_t *data, bool packed = false);
+
+}  // namespace probe

@@ -1,0 +1,111 @@
+#include "frontend/printf_format.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+namespace probe {
+namespace {
+
+// Packs 8-byte little-endian slots, the event payload layout.
+struct Payload {
+  std::vector<uint8_t> bytes;
+  std::vector<uint32_t> offsets;
+  std::vector<Type> types;
+  void add_int(int64_t v, Type t = Type::i64()) {
+    offsets.push_back(uint32_t(bytes.size()));
+    bytes.resize(bytes.size() + 8);
+    std::memcpy(bytes.data() + offsets.back(), &v, 8);
+    types.push_back(t);
+  }
+  void add_str(const std::string &s, uint32_t cap = 16) {
+    offsets.push_back(uint32_t(bytes.size()));
+    bytes.resize(bytes.size() + cap);
+    std::memcpy(bytes.data() + offsets.back(), s.data(), std::min<size_t>(s.size(), cap));
+    types.push_back(Type::string(cap));
+  }
+  std::string fmt(const std::string &f) const { return format_printf(f, types, bytes.data(), offsets); }
+};
+
+TEST(PrintfFormat, ParsesSpecifiers) {
+  auto r = parse_printf_format("pid %d comm %-16s %%x %08llx %5.2lu%c %p %hhd %zu");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::vector<std::string> specs;
+  for (const auto &s : *r) specs.push_back(s.spec);
+  EXPECT_EQ(specs, (std::vector<std::string>{"%d", "%-16s", "%08llx", "%5.2lu", "%c", "%p", "%hhd", "%zu"}));
+  EXPECT_EQ((*r)[0].offset, 4u);
+  EXPECT_EQ((*r)[0].conv, 'd');
+  EXPECT_EQ((*r)[1].length, 5u);
+  EXPECT_EQ((*r)[2].conv, 'x');
+}
+
+TEST(PrintfFormat, RejectsBadConversion) {
+  auto r = parse_printf_format("ab %q");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "invalid conversion '%q' at offset 3");
+  auto r2 = parse_printf_format("x %-5");
+  ASSERT_FALSE(r2.ok());
+  EXPECT_NE(r2.error().message.find("offset 2"), std::string::npos);
+  EXPECT_FALSE(parse_printf_format("%ls").ok());
+  EXPECT_FALSE(parse_printf_format("%*d").ok());
+  EXPECT_TRUE(parse_printf_format("100%% done").ok());
+  EXPECT_TRUE(parse_printf_format("100%% done")->empty());
+}
+
+TEST(PrintfFormat, Accepts) {
+  std::string why;
+  EXPECT_TRUE(format_accepts('d', Type::i64(), &why));
+  EXPECT_TRUE(format_accepts('x', Type::integer(4, false), &why));
+  EXPECT_FALSE(format_accepts('d', Type::string(16), &why));
+  EXPECT_NE(why.find("string[16]"), std::string::npos);
+  EXPECT_TRUE(format_accepts('s', Type::string(16), &why));
+  EXPECT_TRUE(format_accepts('s', Type::i64(), &why));
+  EXPECT_TRUE(format_accepts('p', Type::pointer(Type::integer(1, true), AddrSpace::Kernel), &why));
+  EXPECT_FALSE(format_accepts('p', Type::string(8), &why));
+  EXPECT_FALSE(format_accepts('c', Type::string(8), &why));
+}
+
+TEST(PrintfFormat, FormatsIntegers) {
+  Payload p;
+  p.add_int(-42);
+  p.add_int(255, Type::u64());
+  p.add_int(-1, Type::integer(4, true));
+  p.add_int(0xffffffff, Type::integer(4, false));
+  EXPECT_EQ(p.fmt("%d %x %d %u"), "-42 ff -1 4294967295");
+  EXPECT_EQ(p.fmt("[%5d] [%-5X] [%+d] [%o]"), "[  -42] [FF   ] [-1] [37777777777]");
+  EXPECT_EQ(p.fmt("%08lld|%#x|%hhd|%hu"), "-0000042|0xff|-1|65535");
+}
+
+TEST(PrintfFormat, LargeValuesUse64Bits) {
+  Payload p;
+  p.add_int(int64_t(1) << 40);
+  p.add_int(int64_t(1) << 40);
+  EXPECT_EQ(p.fmt("%d %lu"), "1099511627776 1099511627776");
+}
+
+TEST(PrintfFormat, FormatsStringsCharsPointers) {
+  Payload p;
+  p.add_str("bash");
+  p.add_int('A');
+  p.add_int(0x7fff1234, Type::pointer(Type::integer(1, true), AddrSpace::User));
+  p.add_int(17);
+  EXPECT_EQ(p.fmt("comm=%s c=%c p=%p n=%s"), "comm=bash c=A p=0x7fff1234 n=17");
+  Payload q;
+  for (int i = 0; i < 3; i++) q.add_str("bash");
+  EXPECT_EQ(q.fmt("[%-6s][%6s][%.2s] %% done"), "[bash  ][  bash][ba] % done");
+}
+
+TEST(PrintfFormat, StringFillingItsStorageIsBounded) {
+  Payload p;
+  p.add_str("0123456789abcdef", 16);  // no NUL inside the storage
+  p.add_int(5);
+  EXPECT_EQ(p.fmt("%s %d"), "0123456789abcdef 5");
+}
+
+TEST(PrintfFormat, MissingArgumentsPrintNothing) {
+  Payload p;
+  EXPECT_EQ(p.fmt("a %d b"), "a  b");
+}
+
+}  // namespace
+}  // namespace probe
