@@ -37,6 +37,16 @@ std::vector<BuiltinVar> identity_vars() {
        }},
       {"curtask", "address of the current task_struct", u64_type,
        [](Lowering &L, ast::Identifier &) { return L.helper(BPF_FUNC_get_current_task, L.i64(), {}); }},
+      {"cpid", "pid of the -c command",
+       [](Sema &S, ast::Identifier &id) {
+         if (S.config().cmd.empty()) {
+           S.diags().error(id.loc, "cpid is the pid of the command started with -c, and there is none");
+           S.diags().hint("run the program with -c 'CMD'");
+           return Type::none();
+         }
+         return Type::integer(4, false);
+       },
+       [](Lowering &L, ast::Identifier &) { return L.const_i64(L.config().pid.value_or(0)); }},
       {"comm", "current thread's name",
        [](Sema &, ast::Identifier &) { return Type::string(16); }, nullptr,
        [](Lowering &L, ast::Identifier &, llvm::Value *dst) {

@@ -12,7 +12,6 @@
 #include <sstream>
 
 #include "driver/compiler.h"
-#include "runtime/binary_resolver.h"
 #include "runtime/process.h"
 #include "runtime/session.h"
 #include "util/log.h"
@@ -134,11 +133,6 @@ Result<SourceFile> read_source(const CliArgs &a) {
 // What /proc/self/exe names in attach points: the -c command, the -p
 // process, or probe itself.
 Result<std::string> self_exe(const Config &cfg) {
-  if (!cfg.cmd.empty()) {
-    auto words = ChildProcess::split_words(cfg.cmd);
-    if (words.empty()) return make_error("-c needs a command");
-    return resolve_binary(words[0], std::nullopt);
-  }
   std::string link = cfg.pid ? "/proc/" + std::to_string(*cfg.pid) + "/exe" : "/proc/self/exe";
   char buf[PATH_MAX];
   ssize_t n = readlink(link.c_str(), buf, sizeof(buf) - 1);
@@ -167,7 +161,20 @@ int run_cli(int argc, char **argv) {
     std::fprintf(stderr, "probe: error: %s\n", src.error().message.c_str());
     return 1;
   }
-  auto exe = self_exe(cfg);
+  // The -c child is spawned (held before exec) before compiling: its pid is
+  // `cpid` and filters uprobes; the destructor kills it on any error path.
+  std::optional<ChildProcess> child;
+  if (!cfg.cmd.empty()) {
+    auto c = ChildProcess::spawn_held(cfg.cmd);
+    if (!c) {
+      std::fprintf(stderr, "probe: error: %s\n", c.error().message.c_str());
+      if (!c.error().hint.empty()) std::fprintf(stderr, "hint: %s\n", c.error().hint.c_str());
+      return 1;
+    }
+    child.emplace(std::move(*c));
+    cfg.pid = child->pid();
+  }
+  auto exe = child ? Result<std::string>(child->exe_path()) : self_exe(cfg);
   if (!exe) {
     std::fprintf(stderr, "probe: error: %s\n", exe.error().message.c_str());
     if (!exe.error().hint.empty()) std::fprintf(stderr, "hint: %s\n", exe.error().hint.c_str());
@@ -185,22 +192,7 @@ int run_cli(int argc, char **argv) {
   }
   if (cfg.dry_run) return 0;
 
-  std::optional<ChildProcess> child;
-  if (!cfg.cmd.empty()) {
-    auto c = ChildProcess::spawn_held(cfg.cmd);
-    if (!c) {
-      std::fprintf(stderr, "probe: error: %s\n", c.error().message.c_str());
-      return 1;
-    }
-    child.emplace(std::move(*c));
-    cfg.pid = child->pid();
-  }
-  AttachFn attach = [&cfg](const ProbeProgram &p, bpf_program *bp) -> Result<std::vector<BpfLink>> {
-    const ProbeProvider *prov = provider_for(p.kind);
-    if (!prov) return make_error("no provider attaches probes of this kind");
-    return prov->attach(p, bp, cfg);
-  };
-  return run_session(prog, cfg, attach, child ? &*child : nullptr);
+  return run_session(prog, cfg, make_attach_fn(cfg), child ? &*child : nullptr);
 }
 
 }  // namespace probe

@@ -46,3 +46,15 @@ const ProbeProvider *provider_for(ProbeKind kind) {
 }
 
 }  // namespace probe
+
+namespace probe {
+
+AttachFn make_attach_fn(const Config &cfg) {
+  return [&cfg](const ProbeProgram &p, bpf_program *bp) -> Result<std::vector<BpfLink>> {
+    const ProbeProvider *prov = provider_for(p.kind);
+    if (!prov) return make_error("no provider attaches probes of this kind");
+    return prov->attach(p, bp, cfg);
+  };
+}
+
+}  // namespace probe

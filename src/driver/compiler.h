@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "driver/pass.h"
+#include "runtime/session.h"
 
 namespace probe {
 
@@ -13,5 +14,8 @@ std::unique_ptr<PassContext> compile(const Config &cfg, SourceFile src);
 
 // The provider that handles probes of this kind (for attaching).
 const ProbeProvider *provider_for(ProbeKind kind);
+
+// The session's attach callback: dispatches each probe to its provider.
+AttachFn make_attach_fn(const Config &cfg);
 
 }  // namespace probe
