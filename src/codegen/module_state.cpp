@@ -89,6 +89,9 @@ llvm::Function *ModuleState::create_program(const ExpandedProbe &p) {
   auto *sp = dib->createFunction(file, p.prog.prog_name, p.prog.prog_name, file, line, sty, line,
                                  llvm::DINode::FlagPrototyped,
                                  llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagOptimized);
+  // The kernel rejects BTF functions with unnamed arguments; a preserved
+  // parameter variable gives the BTF FUNC_PROTO its "ctx" name.
+  dib->createParameterVariable(sp, "ctx", 1, file, line, void_ptr, true);
   fn->setSubprogram(sp);
   return fn;
 }

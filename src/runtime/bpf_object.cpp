@@ -33,8 +33,13 @@ int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
     std::vsnprintf(text.data(), n + 1, fmt, ap);
   }
   if (g_capture && level != LIBBPF_DEBUG) *g_capture += text;
-  if (Logger::get().enabled(LogLevel::Debug))
-    PROBE_LOG(Debug, "libbpf: %s", text.c_str());
+  if (Logger::get().enabled(LogLevel::Debug)) {
+    // libbpf's messages carry their own "libbpf: " prefix and newline.
+    std::string line = text;
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    if (line.rfind("libbpf: ", 0) == 0) line.erase(0, 8);
+    PROBE_LOG(Debug, "libbpf: %s", line.c_str());
+  }
   return 0;
 }
 

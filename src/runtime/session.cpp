@@ -58,6 +58,20 @@ void report_load_failure(const CompiledProgram &prog, const Error &e, const Load
   }
   std::string display = p ? p->display : f.prog_name;
   std::fprintf(stderr, "probe: error: the BPF verifier rejected probe '%s'\n", display.c_str());
+  // BTF line info makes the verifier quote our source as "; TEXT @ FILE:LINE";
+  // the last quote before the failure is where it gave up.
+  std::string where;
+  size_t pos = 0;
+  while (pos < f.full_log.size()) {
+    size_t end = f.full_log.find('\n', pos);
+    if (end == std::string::npos) end = f.full_log.size();
+    std::string line = f.full_log.substr(pos, end - pos);
+    size_t at = line.rfind(" @ ");
+    if (line.rfind("; ", 0) == 0 && at != std::string::npos)
+      where = line.substr(at + 3) + ": " + line.substr(2, at - 2);
+    pos = end + 1;
+  }
+  if (!where.empty()) std::fprintf(stderr, "  at %s\n", where.c_str());
   if (!f.summary.empty()) std::fprintf(stderr, "  %s\n", f.summary.c_str());
   if (cfg.verbose && !f.full_log.empty())
     std::fprintf(stderr, "verifier log:\n%s\n", f.full_log.c_str());

@@ -155,7 +155,9 @@ void Sema::check_assign_var(ast::AssignVar &a) {
     diags().error(a.value->loc, "cannot assign a value of type " + v.to_string() + " to a variable");
     return;
   }
-  Type st = storage_type(v);
+  // Variables keep pointer types (pointee and address space matter to *$p
+  // and str($p)); everything else is stored widened like map values.
+  Type st = v.is(TypeKind::Pointer) ? v : storage_type(v);
   if (it == vars_->end()) {
     (*vars_)[name] = st;
   } else if (!compatible(it->second, st)) {

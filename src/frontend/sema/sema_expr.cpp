@@ -22,10 +22,12 @@ Type parse_int_type_name(const std::string &name) {
       {"unsigned short", 2, false}, {"uint16", 2, false}, {"uint16_t", 2, false}, {"u16", 2, false},
       {"__u16", 2, false},
       {"int", 4, true}, {"int32", 4, true}, {"int32_t", 4, true}, {"s32", 4, true}, {"__s32", 4, true},
-      {"pid_t", 4, true}, {"unsigned int", 4, false}, {"unsigned", 4, false}, {"uint", 4, false},
+      {"pid_t", 4, true}, {"signed", 4, true}, {"uid_t", 4, false}, {"gid_t", 4, false},
+      {"unsigned int", 4, false}, {"unsigned", 4, false}, {"uint", 4, false},
       {"uint32", 4, false}, {"uint32_t", 4, false}, {"u32", 4, false}, {"__u32", 4, false},
       {"long", 8, true}, {"long long", 8, true}, {"int64", 8, true}, {"int64_t", 8, true},
-      {"s64", 8, true}, {"__s64", 8, true}, {"ssize_t", 8, true}, {"unsigned long", 8, false},
+      {"s64", 8, true}, {"__s64", 8, true}, {"ssize_t", 8, true}, {"off_t", 8, true}, {"intptr_t", 8, true},
+      {"unsigned long", 8, false},
       {"unsigned long long", 8, false}, {"uint64", 8, false}, {"uint64_t", 8, false},
       {"u64", 8, false}, {"__u64", 8, false}, {"size_t", 8, false}, {"uintptr_t", 8, false},
   };
@@ -152,7 +154,7 @@ Type Sema::check_call(ast::Call &c) {
                            : f->max_args < 0 ? "at least " + std::to_string(f->min_args)
                                              : std::to_string(f->min_args) + " to " + std::to_string(f->max_args);
     diags().error(c.loc, std::string(f->name) + "() takes " + expected + " argument" +
-                             (expected == "1" ? "" : "s") + ", not " + std::to_string(n));
+                             (f->max_args == 1 || (f->min_args == 1 && f->max_args < 0) ? "" : "s") + ", not " + std::to_string(n));
     diags().hint(std::string("usage: ") + f->signature);
     return Type::none();
   }
