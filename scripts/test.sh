@@ -2,7 +2,7 @@
 # Fresh Debian 12, as root: installs the dependencies, builds, then runs
 #   1. the unit tests (ctest),
 #   2. the runtime corpus natively (uprobes, tracepoints, BEGIN/END, errors),
-#   3. the VM suite: the corpus's kernel-probe cases inside the test VM.
+#   3. the VM suite: the corpus again inside the test VM (Linux 6.1).
 # Exits non-zero if any part failed; a VM suite that cannot run (no qemu or
 # test kernel) is reported as skipped, not failed.
 set -uo pipefail
