@@ -192,7 +192,7 @@ int run_cli(int argc, char **argv) {
   }
   if (cfg.dry_run) return 0;
 
-  return run_session(prog, cfg, make_attach_fn(cfg), child ? &*child : nullptr);
+  return run_session(prog, cfg, make_attach_fn(cfg), child ? &*child : nullptr, make_prepare_fn(cfg));
 }
 
 }  // namespace probe

@@ -57,4 +57,12 @@ AttachFn make_attach_fn(const Config &cfg) {
   };
 }
 
+PrepareFn make_prepare_fn(const Config &cfg) {
+  return [&cfg](const ProbeProgram &p, bpf_program *bp) -> Status {
+    const ProbeProvider *prov = provider_for(p.kind);
+    if (!prov) return Ok{};
+    return prov->prepare(p, bp, cfg);
+  };
+}
+
 }  // namespace probe

@@ -17,5 +17,7 @@ const ProbeProvider *provider_for(ProbeKind kind);
 
 // The session's attach callback: dispatches each probe to its provider.
 AttachFn make_attach_fn(const Config &cfg);
+// The session's before-load callback: lets each provider configure its program.
+PrepareFn make_prepare_fn(const Config &cfg);
 
 }  // namespace probe

@@ -23,7 +23,8 @@ enum class Artifact { Source, Ast, Probes, TypedAst, Module, Object };
 // Text for "-d" output and pass-order errors.
 const char *to_string(Artifact a);
 
-struct ModuleHolder;  // codegen/codegen_pass.h: the LLVM module between passes
+struct ModuleHolder;  // codegen/module_state.h: the LLVM module between passes
+class BtfTypes;       // frontend/sema/btf_types.h
 
 // Everything passes share: inputs, the artifacts so far, and diagnostics.
 struct PassContext {
@@ -41,10 +42,13 @@ struct PassContext {
   CompiledProgram output;                   // Object
   std::set<Artifact> available;
 
-  PassContext(const Config &c, SourceFile src) : config(c), source(std::move(src)) {
-    available.insert(Artifact::Source);
-  }
+  PassContext(const Config &c, SourceFile src);
   ~PassContext();
+  // Kernel BTF, created on first use (parsed only if a pass needs a type).
+  BtfTypes &btf();
+
+ private:
+  std::unique_ptr<BtfTypes> btf_;
 };
 
 // One stage of the pipeline.

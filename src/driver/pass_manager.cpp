@@ -1,10 +1,20 @@
 #include "driver/pass.h"
 
 #include "frontend/parser_driver.h"
+#include "frontend/sema/btf_types.h"
 
 namespace probe {
 
+PassContext::PassContext(const Config &c, SourceFile src) : config(c), source(std::move(src)) {
+  available.insert(Artifact::Source);
+}
+
 PassContext::~PassContext() = default;
+
+BtfTypes &PassContext::btf() {
+  if (!btf_) btf_ = std::make_unique<BtfTypes>();
+  return *btf_;
+}
 
 const char *to_string(Artifact a) {
   switch (a) {

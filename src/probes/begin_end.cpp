@@ -14,7 +14,7 @@ class SpecialProvider : public ProbeProvider {
   std::string_view name() const override { return name_; }
   ProbeKind kind() const override { return kind_; }
 
-  void expand(const ast::AttachPoint &ap, const Config &, Diagnostics &diags,
+  void expand(const ast::AttachPoint &ap, ExpandEnv &, Diagnostics &diags,
               std::vector<ExpandedProbe> &out) const override {
     if (ap.parts.size() != 1) {
       diags.error(ap.loc, std::string(name_) + " takes no arguments");

@@ -21,11 +21,22 @@ struct bpf_program;
 namespace probe {
 
 class ProbeProvider;
+class BtfTypes;  // frontend/sema/btf_types.h: kernel BTF, loaded on first use
+
+// What providers may consult while expanding attach points.
+struct ExpandEnv {
+  const Config &cfg;
+  BtfTypes &btf;
+};
 
 // One concrete program: an expanded attach point of one probe.
 struct ExpandedProbe {
   ProbeProgram prog;
-  std::shared_ptr<const Record> args;  // typed `args` (tracepoint fields), or null
+  std::shared_ptr<const Record> args;  // typed `args` (tracepoint fields, fentry params), or null
+  // fentry/fexit/rawtracepoint: the context is an array of u64 slots;
+  // args fields are read as whole slots. retval_slot is fexit's return slot.
+  bool u64_slots = false;
+  int retval_slot = -1;
   const ProbeProvider *provider = nullptr;
   int probe_index = -1;  // which ast::Probe's body this runs
 };
@@ -37,6 +48,7 @@ struct ProbeContext {
   bool has_args = false;     // `args` is a typed record
   bool has_func = false;     // `func` names a function
   AddrSpace space = AddrSpace::Kernel;  // where untyped pointers point
+  bool func_ip = false;      // `func` is the probed address (bpf_get_func_ip), named in user space
 };
 
 class ProbeProvider {
@@ -48,11 +60,15 @@ class ProbeProvider {
   virtual ProbeKind kind() const = 0;
   // Validates `ap` (parts already split) and appends one ExpandedProbe per
   // concrete target; reports problems to diags at ap.loc.
-  virtual void expand(const ast::AttachPoint &ap, const Config &cfg, Diagnostics &diags,
+  virtual void expand(const ast::AttachPoint &ap, ExpandEnv &env, Diagnostics &diags,
                       std::vector<ExpandedProbe> &out) const = 0;
   virtual ProbeContext context() const = 0;
   // ELF section name for the program; selects libbpf's program type.
   virtual std::string section(const ProbeProgram &p) const = 0;
+  // Configures the opened program before load (attach targets); most need nothing.
+  virtual Status prepare(const ProbeProgram &p, bpf_program *prog, const Config &cfg) const {
+    return Ok{};
+  }
   // Attaches the loaded program; BEGIN/END return no links (the session runs them).
   virtual Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
                                               const Config &cfg) const = 0;

@@ -15,7 +15,7 @@ class TracepointProvider : public ProbeProvider {
   std::vector<std::string_view> aliases() const override { return {"t"}; }
   ProbeKind kind() const override { return ProbeKind::Tracepoint; }
 
-  void expand(const ast::AttachPoint &ap, const Config &, Diagnostics &diags,
+  void expand(const ast::AttachPoint &ap, ExpandEnv &, Diagnostics &diags,
               std::vector<ExpandedProbe> &out) const override {
     if (ap.parts.size() != 3 || ap.parts[1].empty() || ap.parts[2].empty()) {
       diags.error(ap.loc, "tracepoint needs a category and an event");

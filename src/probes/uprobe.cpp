@@ -20,8 +20,9 @@ class UprobeProvider : public ProbeProvider {
   }
   ProbeKind kind() const override { return ret_ ? ProbeKind::Uretprobe : ProbeKind::Uprobe; }
 
-  void expand(const ast::AttachPoint &ap, const Config &cfg, Diagnostics &diags,
+  void expand(const ast::AttachPoint &ap, ExpandEnv &env, Diagnostics &diags,
               std::vector<ExpandedProbe> &out) const override {
+    const Config &cfg = env.cfg;
     std::string binary, func;
     if (ap.parts.size() == 3) {
       binary = ap.parts[1];

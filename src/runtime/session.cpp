@@ -174,11 +174,18 @@ size_t count_attach_points(const CompiledProgram &prog) {
 }
 
 int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
-                ChildProcess *child) {
+                ChildProcess *child, const PrepareFn &prepare) {
   install_libbpf_logger();
   if (auto st = check_privileges(); !st) return report_error(stderr, st.error()), 1;
   auto obj = BpfObject::open_mem(prog.elf, "probe");
   if (!obj) return report_error(stderr, obj.error()), 1;
+  if (prepare) {
+    for (const auto &p : prog.probes) {
+      bpf_program *bp = obj->find_program(p.prog_name);
+      if (!bp) continue;
+      if (auto st = prepare(p, bp); !st) return report_error(stderr, st.error()), 1;
+    }
+  }
   LoadFailure fail;
   if (auto st = obj->load(&fail); !st) {
     report_load_failure(prog, st.error(), fail, cfg);

@@ -19,10 +19,14 @@ namespace probe {
 // Attaches one probe's loaded program; supplied by the compiler's probe providers.
 using AttachFn = std::function<Result<std::vector<BpfLink>>(const ProbeProgram &, bpf_program *)>;
 
+// Configures one probe's program after open and before load (e.g. the
+// attach target of fentry on a BPF program); supplied by the providers.
+using PrepareFn = std::function<Status(const ProbeProgram &, bpf_program *)>;
+
 // Runs prog to completion and returns the process exit status (0 ok, 1 error).
 // child is the already spawned, still held -c command (or nullptr).
 int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
-                ChildProcess *child = nullptr);
+                ChildProcess *child = nullptr, const PrepareFn &prepare = nullptr);
 
 // Number of attach points bpftrace would report in "Attaching N probes...".
 size_t count_attach_points(const CompiledProgram &prog);

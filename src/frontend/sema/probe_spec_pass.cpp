@@ -62,7 +62,8 @@ class ProbeSpecPass : public Pass {
     }
     ap.provider = std::string(prov->name());
     size_t first = ctx.probes.size();
-    prov->expand(ap, ctx.config, ctx.diags, ctx.probes);
+    ExpandEnv env{ctx.config, ctx.btf()};
+    prov->expand(ap, env, ctx.diags, ctx.probes);
     for (size_t i = first; i < ctx.probes.size(); i++) {
       ctx.probes[i].provider = prov;
       ctx.probes[i].probe_index = probe.index;
