@@ -35,7 +35,13 @@ std::vector<BuiltinVar> identity_vars() {
        [](Lowering &L, ast::Identifier &) {
          return L.b().CreateZExt(L.helper(BPF_FUNC_get_prandom_u32, L.i32(), {}), L.i64());
        }},
-      {"curtask", "address of the current task_struct", u64_type,
+      {"curtask", "the current task_struct",
+       [](Sema &S, ast::Identifier &) {
+         // Typed when kernel BTF exists, so curtask->pid works; else an address.
+         if (!S.btf().available()) return Type::u64();
+         auto t = S.btf().type("struct task_struct");
+         return t ? Type::pointer(*t, AddrSpace::Kernel) : Type::u64();
+       },
        [](Lowering &L, ast::Identifier &) { return L.helper(BPF_FUNC_get_current_task, L.i64(), {}); }},
       {"cpid", "pid of the -c command",
        [](Sema &S, ast::Identifier &id) {

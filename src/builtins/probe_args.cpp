@@ -3,6 +3,8 @@
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
 
+#include <cstring>
+
 namespace probe {
 
 namespace {
@@ -29,8 +31,10 @@ llvm::Value *load_reg(Lowering &L, uint32_t off) {
 }
 
 Type arg_type(Sema &S, ast::Identifier &id) {
-  if (!require(S, id.loc, &ProbeContext::has_regs, id.name,
-               "tracepoints name their arguments: use args.NAME (see `probe -lv 'tracepoint:...'`)"))
+  bool slots = true;
+  for (const auto *e : S.expansions()) slots = slots && e->u64_slots;
+  if (!slots && !require(S, id.loc, &ProbeContext::has_regs, id.name,
+                         "tracepoints name their arguments: use args.NAME (see `probe -lv 'tracepoint:...'`)"))
     return Type::none();
   int n = std::stoi(id.name.substr(3));
   if (n >= static_cast<int>(std::size(kArgRegOffsets))) {
@@ -48,22 +52,85 @@ Type probe_string_type(Sema &S, bool func) {
   return Type::string(n);
 }
 
+// x86-64 pt_regs register names, for reg("ax"), by offset.
+struct RegName {
+  const char *name;
+  uint32_t offset;
+};
+constexpr RegName kRegs[] = {{"r15", 0}, {"r14", 8}, {"r13", 16}, {"r12", 24}, {"bp", 32}, {"bx", 40},
+                             {"r11", 48}, {"r10", 56}, {"r9", 64},  {"r8", 72},  {"ax", 80}, {"cx", 88},
+                             {"dx", 96}, {"si", 104}, {"di", 112}, {"orig_ax", 120}, {"ip", 128},
+                             {"cs", 136}, {"flags", 144}, {"sp", 152}, {"ss", 160}};
+
+const RegName *find_reg(const std::string &n) {
+  for (const auto &r : kRegs)
+    if (n == r.name) return &r;
+  return nullptr;
+}
+
+Type reg_type(Sema &S, ast::Call &c) {
+  auto &arg = *c.args[0];
+  if (arg.kind != ast::ExprKind::String || !find_reg(ast::as<ast::String>(arg).value)) {
+    S.diags().error(arg.loc, "reg() takes a register name as a string literal");
+    std::string names;
+    for (const auto &r : kRegs) names += std::string(names.empty() ? "" : ", ") + r.name;
+    S.diags().hint("registers are " + names);
+    return Type::none();
+  }
+  S.check(arg);
+  if (!require(S, c.loc, &ProbeContext::has_regs, "reg()", "registers are read in kprobes and uprobes"))
+    return Type::none();
+  return Type::u64();
+}
+
 }  // namespace
+
+std::vector<BuiltinFunc> probe_arg_funcs() {
+  return {
+      {"reg", "reg(\"ax\")", 1, 1, reg_type,
+       [](Lowering &L, ast::Call &c) {
+         return load_reg(L, find_reg(ast::as<ast::String>(*c.args[0]).value)->offset);
+       }},
+      {"ksym", "ksym(address)", 1, 1,
+       [](Sema &S, ast::Call &c) {
+         Type t = S.check(*c.args[0]);
+         if (t.kind == TypeKind::None) return t;
+         if (!t.is_integral() || t.is_aggregate()) {
+           S.diags().error(c.args[0]->loc, "ksym() takes an address, not " + t.to_string());
+           return Type::none();
+         }
+         return Type::ksym();
+       },
+       [](Lowering &L, ast::Call &c) { return L.value(*c.args[0]); }},
+  };
+}
 
 std::vector<BuiltinVar> probe_arg_vars() {
   return {
       {"arg", "Nth function argument (registers)", arg_type,
        [](Lowering &L, ast::Identifier &id) {
-         return load_reg(L, kArgRegOffsets[std::stoi(id.name.substr(3))]);
+         int n = std::stoi(id.name.substr(3));
+         // fentry/raw_tp contexts are arrays of u64 argument slots.
+         if (L.probe().u64_slots) return load_reg(L, 8 * n);
+         return load_reg(L, kArgRegOffsets[n]);
        }},
       {"retval", "function return value",
        [](Sema &S, ast::Identifier &id) {
          if (!require(S, id.loc, &ProbeContext::has_retval, "retval",
                       "retval is read in return probes: uretprobe, kretprobe, fexit"))
            return Type::none();
-         return Type::u64();
+         const Type &rt = S.expansions().front()->retval_type;
+         return rt.is_int() || rt.is(TypeKind::Pointer) ? rt : Type::u64();
        },
-       [](Lowering &L, ast::Identifier &) { return load_reg(L, kAxOffset); }},
+       [](Lowering &L, ast::Identifier &) {
+         // fexit: the return value follows the arguments in the u64 slots.
+         if (L.probe().retval_slot >= 0) {
+           const Type &rt = L.probe().retval_type;
+           llvm::Value *v = load_reg(L, 8 * L.probe().retval_slot);
+           return rt.is_int() ? L.normalize(v, rt) : v;
+         }
+         return load_reg(L, kAxOffset);
+       }},
       {"args", "the tracepoint's arguments (args.NAME)",
        [](Sema &S, ast::Identifier &id) {
          if (!require(S, id.loc, &ProbeContext::has_args, "args",
@@ -77,9 +144,15 @@ std::vector<BuiltinVar> probe_arg_vars() {
        [](Sema &S, ast::Identifier &id) {
          if (!require(S, id.loc, &ProbeContext::has_func, "func", "func names the function of uprobes and kprobes"))
            return Type::none();
+         // One program on many functions (kprobe_multi) learns which at run
+         // time: the address, named in user space.
+         for (const auto *e : S.expansions())
+           if (e->provider->context().func_ip) return Type::ksym();
          return probe_string_type(S, true);
        },
-       nullptr,
+       [](Lowering &L, ast::Identifier &) {
+         return L.helper(BPF_FUNC_get_func_ip, L.i64(), {L.ctx_arg()});
+       },
        [](Lowering &L, ast::Identifier &id, llvm::Value *dst) {
          L.store_const_string(L.probe().prog.func, id.type.size, dst);
        }},

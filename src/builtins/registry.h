@@ -65,5 +65,6 @@ std::vector<BuiltinVar> probe_arg_vars();
 std::vector<BuiltinFunc> output_funcs();
 std::vector<BuiltinFunc> aggregation_funcs();
 std::vector<BuiltinFunc> string_funcs();
+std::vector<BuiltinFunc> probe_arg_funcs();
 
 }  // namespace probe

@@ -305,21 +305,87 @@ static const Field &args_field(const ExpandedProbe &p, const std::string &name) 
   return *f;
 }
 
+static bool is_args(const ast::Expr &e) {
+  return e.kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(e).name == "args";
+}
+
+// The record layout a field access reads from (resolved by sema).
+static const Field &field_of(const ast::FieldAccess &e) {
+  const Type &b = e.base->type;
+  const Type &rt = b.is(TypeKind::Pointer) ? *b.elem : b;
+  PROBE_ASSERT(rt.record || !rt.name.empty());
+  const Record *rec = rt.record.get();
+  PROBE_ASSERT(rec && "record layout resolved during sema");
+  const Field *f = rec->find(e.field);
+  PROBE_ASSERT(f);
+  return *f;
+}
+
+llvm::Value *Lowering::field_address(ast::FieldAccess &e, AddrSpace *as) {
+  const Type &b = e.base->type;
+  llvm::Value *base = nullptr;
+  if (b.is(TypeKind::Pointer)) {
+    base = value(*e.base);
+    *as = b.as != AddrSpace::None ? b.as : default_space();
+  } else {
+    base = record_address(*e.base, as);
+  }
+  return b_->CreateAdd(base, const_i64(field_of(e).offset));
+}
+
+llvm::Value *Lowering::record_address(ast::Expr &e, AddrSpace *as) {
+  if (e.kind == ast::ExprKind::Field) return field_address(ast::as<ast::FieldAccess>(e), as);
+  if (e.kind == ast::ExprKind::Unop && ast::as<ast::Unop>(e).op == ast::UnOp::Deref) {
+    ast::Expr &ptr = *ast::as<ast::Unop>(e).operand;
+    *as = ptr.type.as != AddrSpace::None ? ptr.type.as : default_space();
+    return value(ptr);
+  }
+  PROBE_ASSERT(false && "record expression without an address");
+  return nullptr;
+}
+
+// Reads an integer of t's size at addr and widens it; bitfields are
+// extracted from the bytes that hold them.
+llvm::Value *Lowering::read_int(llvm::Value *addr, const Type &t, AddrSpace as, const Field *f) {
+  llvm::Value *slot = temp(8, "field");
+  store_i64(const_i64(0), slot);
+  if (f && f->bitfield_bits) {
+    uint32_t bytes = std::min<uint32_t>(8, (f->bitfield_shift + f->bitfield_bits + 7) / 8);
+    read_mem(slot, bytes, addr, as);
+    llvm::Value *v = b_->CreateLShr(b_->CreateLoad(i64(), slot), f->bitfield_shift);
+    uint64_t mask = f->bitfield_bits >= 64 ? ~0ull : ((1ull << f->bitfield_bits) - 1);
+    return b_->CreateAnd(v, const_i64(mask));
+  }
+  uint32_t size = t.is_int() ? t.size : 8;
+  read_mem(slot, size, addr, as);
+  return normalize(b_->CreateLoad(i64(), slot), t);
+}
+
 llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
-  PROBE_ASSERT(e.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*e.base).name == "args");
-  const Field &f = args_field(probe_, e.field);
-  uint32_t size = f.type->is_int() ? f.type->size : 8;
-  auto *ty = llvm::IntegerType::get(llctx(), size * 8);
-  llvm::Value *v = b_->CreateLoad(ty, gep(ctx_, f.offset));
-  if (size < 8) v = f.type->is_signed ? b_->CreateSExt(v, i64()) : b_->CreateZExt(v, i64());
-  return v;
+  if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {
+    const Field &f = args_field(probe_, e.field);
+    if (probe_.u64_slots) return normalize(b_->CreateLoad(i64(), gep(ctx_, f.offset)), *f.type);
+    uint32_t size = f.type->is_int() ? f.type->size : 8;
+    auto *ty = llvm::IntegerType::get(llctx(), size * 8);
+    llvm::Value *v = b_->CreateLoad(ty, gep(ctx_, f.offset));
+    if (size < 8) v = f.type->is_signed ? b_->CreateSExt(v, i64()) : b_->CreateZExt(v, i64());
+    return v;
+  }
+  AddrSpace as = AddrSpace::Kernel;
+  llvm::Value *addr = field_address(e, &as);
+  return read_int(addr, e.type, as, &field_of(e));
 }
 
 void Lowering::store_field_into(ast::FieldAccess &e, llvm::Value *dst) {
-  PROBE_ASSERT(e.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*e.base).name == "args");
-  const Field &f = args_field(probe_, e.field);
-  // Tracepoint context is readable directly; copy in aligned pieces.
-  copy(dst, gep(ctx_, f.offset), f.type->size);
+  if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {
+    const Field &f = args_field(probe_, e.field);
+    // Tracepoint context is readable directly; copy in aligned pieces.
+    copy(dst, gep(ctx_, f.offset), f.type->size);
+    return;
+  }
+  AddrSpace as = AddrSpace::Kernel;
+  llvm::Value *addr = field_address(e, &as);
+  read_mem(dst, e.type.size, addr, as);
 }
 
 }  // namespace probe

@@ -76,6 +76,8 @@ class Lowering {
   void read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as);
   // Stores a constant string (NUL-padded to `capacity`) at dst.
   void store_const_string(const std::string &s, uint32_t capacity, llvm::Value *dst);
+  // Truncates and re-extends v to t's width and sign (all scalars are i64).
+  llvm::Value *normalize(llvm::Value *v, const Type &t);
   // Sets the debug location for following instructions (BTF line info).
   void set_loc(const Loc &loc);
   // Splits the current block: if cond is false continue, else run then().
@@ -100,9 +102,12 @@ class Lowering {
   llvm::Value *lower_positional(ast::Positional &e);
   llvm::Value *lower_map_read(ast::Map &e);
   llvm::Value *string_equal(ast::Expr &a, ast::Expr &b);
-  llvm::Value *normalize(llvm::Value *v, const Type &t);
   llvm::Value *truthy(llvm::Value *v);
   void store_field_into(ast::FieldAccess &e, llvm::Value *dst);
+  // Address (i64) of a field / of a record-typed expression, and where it lives.
+  llvm::Value *field_address(ast::FieldAccess &e, AddrSpace *as);
+  llvm::Value *record_address(ast::Expr &e, AddrSpace *as);
+  llvm::Value *read_int(llvm::Value *addr, const Type &t, AddrSpace as, const Field *f);
 
   ModuleState &ms_;
   const ExpandedProbe &probe_;

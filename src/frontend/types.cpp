@@ -83,6 +83,7 @@ std::string Type::to_string() const {
     case TypeKind::Min: return "min_t";
     case TypeKind::Max: return "max_t";
     case TypeKind::Avg: return "avg_t";
+    case TypeKind::Ksym: return "ksym";
   }
   return "?";
 }
@@ -113,6 +114,7 @@ uint32_t storage_size(const Type &t) {
     case TypeKind::Min:
     case TypeKind::Max:
     case TypeKind::Avg:
+    case TypeKind::Ksym:
       return 8;
     case TypeKind::String:
     case TypeKind::Record:

@@ -24,6 +24,7 @@ enum class TypeKind {
   Min,      // map value of min()
   Max,      // map value of max()
   Avg,      // map value of avg()
+  Ksym,     // a kernel address, printed as its symbol name (func, ksym())
 };
 
 // Where a pointer points: decides bpf_probe_read_kernel vs _user.
@@ -74,12 +75,15 @@ struct Type {
   static Type tuple(std::vector<Type> members);
   static Type ctx() { return make(TypeKind::Ctx, 8); }
   static Type aggregate(TypeKind k);  // Count/Sum/Min/Max/Avg
+  static Type ksym() { return make(TypeKind::Ksym, 8); }
 
   bool is(TypeKind k) const { return kind == k; }
   bool is_int() const { return kind == TypeKind::Int; }
   bool is_aggregate() const;
   // Integers, pointers and aggregates read as integers in expressions.
-  bool is_integral() const { return is_int() || kind == TypeKind::Pointer || is_aggregate(); }
+  bool is_integral() const {
+    return is_int() || kind == TypeKind::Pointer || kind == TypeKind::Ksym || is_aggregate();
+  }
   // Human-readable spelling for diagnostics: "int64", "string[64]", "(int64, string[16])".
   std::string to_string() const;
 

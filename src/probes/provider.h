@@ -37,6 +37,7 @@ struct ExpandedProbe {
   // args fields are read as whole slots. retval_slot is fexit's return slot.
   bool u64_slots = false;
   int retval_slot = -1;
+  Type retval_type;  // fexit: the function's return type from BTF (None: u64)
   const ProbeProvider *provider = nullptr;
   int probe_index = -1;  // which ast::Probe's body this runs
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "driver/pass.h"
+#include "frontend/sema/btf_types.h"
 
 namespace probe {
 
@@ -45,6 +46,10 @@ class Sema {
   MapInfo *map_info(ast::Map &m);
   // Records an aggregation's value kind for map m (from `@m = count()`).
   void set_aggregate(ast::Map &m, TypeKind agg, const Loc &loc);
+  // Kernel BTF types (loaded on first use).
+  BtfTypes &btf() { return ctx_.btf(); }
+  // The layout of a Record type, resolving lazy BTF records; reports errors at loc.
+  std::shared_ptr<const Record> resolve_record(const Type &t, const Loc &loc);
   // True when s reads as an integer constant; sets *v.
   static bool int_constant(const ast::Expr &e, int64_t *v);
 

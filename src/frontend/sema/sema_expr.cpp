@@ -262,7 +262,9 @@ Type Sema::check_unop(ast::Unop &u) {
   Type t = check(*u.operand);
   if (t.kind == TypeKind::None) return t;
   if (u.op == UnOp::Deref) {
-    if (t.is(TypeKind::Pointer) && t.elem && t.elem->is_int()) return *t.elem;
+    if (t.is(TypeKind::Pointer) && t.elem && (t.elem->is_int() || t.elem->is(TypeKind::Record) ||
+                                              t.elem->is(TypeKind::Pointer)))
+      return *t.elem;
     if (t.is_int()) return Type::u64();  // bpftrace: *arg0 reads a u64
     diags().error(u.loc, "cannot dereference a value of type " + t.to_string());
     return Type::none();
@@ -294,15 +296,39 @@ Type Sema::check_ternary(ast::Ternary &t) {
   return Type::none();
 }
 
+std::shared_ptr<const Record> Sema::resolve_record(const Type &t, const Loc &loc) {
+  if (t.record) return t.record;
+  auto r = ctx_.btf().record(t.name);
+  if (!r) {
+    diags().error(loc, r.error().message);
+    if (!r.error().hint.empty()) diags().hint(r.error().hint);
+    return nullptr;
+  }
+  return *r;
+}
+
 Type Sema::check_field(ast::FieldAccess &f) {
   Type b = check(*f.base);
   if (b.kind == TypeKind::None) return b;
-  const Record *rec = nullptr;
-  if (b.is(TypeKind::Record)) rec = b.record.get();
-  if (b.is(TypeKind::Pointer) && b.elem && b.elem->is(TypeKind::Record)) rec = b.elem->record.get();
-  if (!rec) {
+  std::shared_ptr<const Record> rec;
+  if (b.is(TypeKind::Record)) {
+    rec = resolve_record(b, f.loc);
+  } else if (b.is(TypeKind::Pointer) && b.elem && b.elem->is(TypeKind::Record)) {
+    rec = resolve_record(*b.elem, f.loc);
+  } else {
     diags().error(f.loc, "cannot access field '" + f.field + "' of a value of type " + b.to_string());
+    if (b.is_int()) diags().hint("cast it to a struct pointer first, e.g. ((struct task_struct *)" +
+                                 std::string("curtask)->pid"));
     return Type::none();
+  }
+  if (!rec) return Type::none();
+  // Keep the resolved layout on the base's type for codegen.
+  if (b.is(TypeKind::Record)) {
+    f.base->type = Type::record_of(rec);
+  } else if (!b.elem->record) {
+    Type resolved = b;
+    resolved.elem = std::make_shared<const Type>(Type::record_of(rec));
+    f.base->type = resolved;
   }
   const Field *fld = rec->find(f.field);
   if (!fld) {
@@ -312,7 +338,7 @@ Type Sema::check_field(ast::FieldAccess &f) {
     std::string near = closest(f.field, names);
     if (!near.empty())
       diags().hint("did you mean '" + near + "'?");
-    else
+    else if (names.size() <= 40)
       diags().hint("its fields are: " + join(names, ", "));
     return Type::none();
   }
@@ -334,20 +360,31 @@ Type Sema::check_cast(ast::Cast &c) {
   Type inner = check(*c.expr);
   if (inner.kind == TypeKind::None) return inner;
   Type target = parse_int_type_name(c.target.name);
-  if (target.kind == TypeKind::None) {
-    if (c.target.name.rfind("struct ", 0) == 0 || c.target.name.rfind("union ", 0) == 0) {
-      diags().error(c.target.loc, "casts to '" + c.target.name + "' need kernel BTF types, not supported yet");
-    } else {
-      diags().error(c.target.loc, "unknown type '" + c.target.name + "'");
-      diags().hint("integer types are int8..int64, uint8..uint64, u8..u64, s8..s64 and the C spellings");
+  bool is_record = c.target.name.rfind("struct ", 0) == 0 || c.target.name.rfind("union ", 0) == 0;
+  if (target.kind == TypeKind::None && is_record) {
+    auto t = ctx_.btf().type(c.target.name);
+    if (!t) {
+      diags().error(c.target.loc, t.error().message);
+      if (!t.error().hint.empty()) diags().hint(t.error().hint);
+      return Type::none();
     }
+    if (c.target.pointer_depth == 0) {
+      diags().error(c.loc, "cannot cast to the struct value '" + c.target.name + "'");
+      diags().hint("cast to a pointer and use ->, e.g. ((" + c.target.name + " *)arg0)->field");
+      return Type::none();
+    }
+    target = *t;
+  } else if (target.kind == TypeKind::None) {
+    diags().error(c.target.loc, "unknown type '" + c.target.name + "'");
+    diags().hint("integer types are int8..int64, uint8..uint64, u8..u64, s8..s64 and the C spellings");
     return Type::none();
   }
   if (!inner.is_integral() || inner.is_aggregate()) {
     diags().error(c.loc, "cannot cast a value of type " + inner.to_string() + " to " + c.target.name);
     return Type::none();
   }
-  for (int i = 0; i < c.target.pointer_depth; i++) target = Type::pointer(target, AddrSpace::None);
+  AddrSpace as = is_record ? AddrSpace::Kernel : inner.is(TypeKind::Pointer) ? inner.as : AddrSpace::None;
+  for (int i = 0; i < c.target.pointer_depth; i++) target = Type::pointer(target, as);
   return target;
 }
 
