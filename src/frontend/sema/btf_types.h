@@ -56,10 +56,14 @@ class BtfTypes {
   // A raw tracepoint's arguments, from the `btf_trace_NAME` typedef
   // (its first, `void *` context parameter removed).
   Result<FuncProto> raw_tracepoint(const std::string &name);
+  // Raw tracepoints (`btf_trace_NAME` typedefs) whose NAMEs match a glob, sorted.
+  std::vector<std::string> raw_tracepoints_matching(const std::string &glob);
 
  private:
   bool load();
   Type convert(int type_id, int depth);
+  // Appends the members of composite type_id (anonymous ones flattened).
+  void add_members(Record &rec, uint32_t type_id, uint32_t base_bits, int depth);
   std::string path_;
   struct btf *btf_ = nullptr;
   bool tried_ = false;
