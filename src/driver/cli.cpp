@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "driver/compiler.h"
+#include "driver/list.h"
 #include "runtime/process.h"
 #include "runtime/session.h"
 #include "util/log.h"
@@ -27,9 +28,11 @@ const char *kUsage =
     "    probe [options] FILENAME [ARGS...]\n"
     "    probe [options] -e 'program' [ARGS...]\n"
     "    probe [options] - [ARGS...]        (program from standard input)\n"
+    "    probe -l [PATTERN]                 list probes (-lv: with arguments)\n"
     "\n"
     "OPTIONS:\n"
     "    -e PROGRAM       the program to run\n"
+    "    -l [PATTERN]     list attach points matching PATTERN, e.g. 'tracepoint:syscalls:*'\n"
     "    -c CMD           run CMD; probes are attached before it starts; exit when it exits\n"
     "    -p PID           trace process PID; exit when it exits\n"
     "    -d ast|ir|asm    print the parsed tree, the LLVM IR, or the BPF assembly\n"
@@ -51,6 +54,8 @@ struct CliArgs {
   std::string program;      // -e
   std::string file;         // FILENAME or "-"
   bool have_program = false;
+  bool list = false;         // -l [PATTERN]
+  std::string list_pattern;
 };
 
 // Returns 0 to continue, or an exit status (+1 so that 0 can mean "go on").
@@ -65,7 +70,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
   optind = 1;
   int c;
   // '+': stop at the first non-option so positional args may look like flags.
-  while ((c = getopt_long(argc, argv, "+e:c:p:d:vhV", longopts, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "+e:c:p:d:lvhV", longopts, nullptr)) != -1) {
     switch (c) {
       case 'e': a.program = optarg; a.have_program = true; break;
       case 'c': a.cfg.cmd = optarg; break;
@@ -91,6 +96,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
         break;
       }
       case 'v': a.cfg.verbose = true; break;
+      case 'l': a.list = true; break;
       case 'h': std::fputs(kUsage, stdout); return 1;
       case 'V': std::puts(kVersion); return 1;
       case kDryRun: a.cfg.dry_run = true; break;
@@ -101,6 +107,14 @@ int parse_args(int argc, char **argv, CliArgs &a) {
     }
   }
   int i = optind;
+  if (a.list) {
+    if (i < argc) a.list_pattern = argv[i++];
+    if (i < argc) {
+      std::fprintf(stderr, "probe: error: -l takes one pattern, not '%s' too\n", argv[i]);
+      return 2;
+    }
+    return 0;
+  }
   if (!a.have_program) {
     if (i >= argc) {
       std::fputs("probe: error: no program given: use -e 'program' or a file name\n\n", stderr);
@@ -155,6 +169,7 @@ int run_cli(int argc, char **argv) {
   CliArgs a;
   if (int rc = parse_args(argc, argv, a)) return rc - 1;
   Config &cfg = a.cfg;
+  if (a.list) return list_probes(a.list_pattern, cfg.verbose, cfg);
   Logger::get().set_level(cfg.verbose ? LogLevel::Debug : LogLevel::Warning);
   auto src = read_source(a);
   if (!src) {
