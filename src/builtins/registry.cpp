@@ -9,7 +9,7 @@ namespace {
 const std::vector<BuiltinVar> &vars() {
   static const std::vector<BuiltinVar> all = [] {
     std::vector<BuiltinVar> v;
-    for (auto &f : {identity_vars(), probe_arg_vars()}) v.insert(v.end(), f.begin(), f.end());
+    for (auto &f : {identity_vars(), probe_arg_vars(), stack_vars()}) v.insert(v.end(), f.begin(), f.end());
     return v;
   }();
   return all;

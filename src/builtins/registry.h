@@ -62,6 +62,7 @@ std::vector<std::string> builtin_func_names();
 // The families' tables, concatenated by registry.cpp.
 std::vector<BuiltinVar> identity_vars();
 std::vector<BuiltinVar> probe_arg_vars();
+std::vector<BuiltinVar> stack_vars();
 std::vector<BuiltinFunc> output_funcs();
 std::vector<BuiltinFunc> aggregation_funcs();
 std::vector<BuiltinFunc> string_funcs();

@@ -15,6 +15,8 @@ namespace probe {
 // Names of the fixed maps every object has.
 inline constexpr const char *kEventsMap = "events";     // BPF_MAP_TYPE_RINGBUF
 inline constexpr const char *kLostMap = "lost_events";  // per-CPU array[1] of u64
+inline constexpr const char *kStackMap = "stacks";      // stack traces, when kstack is used
+inline constexpr uint32_t kMaxStackDepth = 127;         // frames kept per stack
 
 // The first 8 bytes of every ring-buffer record.
 struct EventHeader {
@@ -73,8 +75,13 @@ struct ProbeProgram {
   std::string path;           // uprobe: binary; tracepoint: category
   std::string func;           // uprobe/kprobe: symbol; tracepoint: event name
   uint64_t offset = 0;        // uprobe: file offset of func (+ user offset)
-  uint64_t freq = 0;          // interval/profile rate
+  uint64_t freq = 0;          // profile:hz: sample_freq (Hz); 0 means use period
   std::vector<std::string> funcs;  // kprobe_multi targets
+  // interval/profile/software: the perf event and how often it samples.
+  uint32_t perf_type = 0;     // PERF_TYPE_*
+  uint64_t perf_config = 0;   // PERF_COUNT_*
+  uint64_t period = 0;        // sample_period (events, or ns for clocks) when freq == 0
+  int cpu = -1;               // one CPU, or -1 for every online CPU
 };
 
 // The compiler's output.
@@ -85,6 +92,7 @@ struct CompiledProgram {
   std::vector<PrintfSpec> printfs;
   std::vector<PrintSpec> prints;
   uint32_t ringbuf_size = 1u << 22;  // bytes; power of two, multiple of page size
+  bool uses_stacks = false;          // the object has the kStackMap map
 };
 
 }  // namespace probe

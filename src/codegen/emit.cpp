@@ -107,6 +107,7 @@ class EmitPass : public Pass {
     out.printfs = ctx.printfs;
     out.prints = ctx.prints;
     out.ringbuf_size = ctx.config.ringbuf_size;
+    out.uses_stacks = ctx.module->state->stacks != nullptr;
     for (const auto &p : ctx.probes) out.probes.push_back(p.prog);
     return true;
   }

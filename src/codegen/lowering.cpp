@@ -90,6 +90,8 @@ void Lowering::store_i64(llvm::Value *v, llvm::Value *dst) { b_->CreateStore(v, 
 
 llvm::Value *Lowering::map_ptr(int id) { return ms_.user_maps.at(id); }
 
+llvm::Value *Lowering::stack_map() { return ms_.stack_map(); }
+
 llvm::Value *Lowering::lookup(int map_id, llvm::Value *key) {
   return helper(BPF_FUNC_map_lookup_elem, ptr(), {map_ptr(map_id), key});
 }

@@ -59,6 +59,8 @@ class Lowering {
   // Stores an i64 as `size` bytes (8 for storage).
   void store_i64(llvm::Value *v, llvm::Value *dst);
   llvm::Value *map_ptr(int id);
+  // The stack-trace map (defined on first use).
+  llvm::Value *stack_map();
   // Zeroed key storage for m's keys (u64 0 for scalar maps).
   llvm::Value *build_key(ast::Map &m);
   // bpf_map_lookup_elem: pointer to the value or null.

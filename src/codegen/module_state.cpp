@@ -96,6 +96,12 @@ llvm::Function *ModuleState::create_program(const ExpandedProbe &p) {
   return fn;
 }
 
+llvm::GlobalVariable *ModuleState::stack_map() {
+  if (!stacks)
+    stacks = define_map(kStackMap, BPF_MAP_TYPE_STACK_TRACE, 4096, 4, 8 * kMaxStackDepth);
+  return stacks;
+}
+
 void ModuleState::finalize() { dib->finalize(); }
 
 }  // namespace probe

@@ -20,6 +20,8 @@ class ModuleState {
 
   // Creates the program function for one expansion, in its ELF section.
   llvm::Function *create_program(const ExpandedProbe &p);
+  // The stack-trace map, defined on first use (kstack).
+  llvm::GlobalVariable *stack_map();
   // Finishes debug info; call once after all programs are lowered.
   void finalize();
 
@@ -32,6 +34,7 @@ class ModuleState {
   std::vector<llvm::GlobalVariable *> user_maps;  // by map id
   llvm::GlobalVariable *events = nullptr;
   llvm::GlobalVariable *lost = nullptr;
+  llvm::GlobalVariable *stacks = nullptr;
 
  private:
   // Defines one libbpf-style BTF map: `struct { __uint(type..); ... } name SEC(".maps")`.

@@ -181,7 +181,8 @@ bool format_accepts(char conv, const Type &t, std::string *why) {
 }
 
 std::string format_printf(const std::string &fmt, const std::vector<Type> &types,
-                          const uint8_t *payload, const std::vector<uint32_t> &offsets) {
+                          const uint8_t *payload, const std::vector<uint32_t> &offsets,
+                          const ValueRenderer &render) {
   std::string out;
   size_t argi = 0;
   for (size_t i = 0; i < fmt.size(); i++) {
@@ -199,8 +200,19 @@ std::string format_printf(const std::string &fmt, const std::vector<Type> &types
       out += fmt.substr(i);
       break;
     }
-    if (argi < types.size() && argi < offsets.size())
-      out += format_one(*r, types[argi], payload + offsets[argi]);
+    if (argi < types.size() && argi < offsets.size()) {
+      const Type &t = types[argi];
+      bool special = t.is(TypeKind::Ksym) || t.is(TypeKind::Kstack);
+      if (special && render && r->conv == 's') {
+        // Symbols and stacks print as text through %s, honouring the width.
+        std::string text = render(t, payload + offsets[argi]);
+        FormatArgSpec as_string = *r;
+        Type st = Type::string(static_cast<uint32_t>(text.size()) + 1);
+        out += format_one(as_string, st, reinterpret_cast<const uint8_t *>(text.c_str()));
+      } else {
+        out += format_one(*r, t, payload + offsets[argi]);
+      }
+    }
     argi++;
     i += r->length - 1;
   }

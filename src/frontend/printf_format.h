@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,11 @@ bool format_accepts(char conv, const Type &t, std::string *why);
 
 // Renders fmt like C printf with arguments decoded from an event payload:
 // argument i has type types[i] and sits at payload + offsets[i].
+// Renders values the base layer cannot (kernel symbols, stacks) for %s.
+using ValueRenderer = std::function<std::string(const Type &, const uint8_t *)>;
+
 std::string format_printf(const std::string &fmt, const std::vector<Type> &types,
-                          const uint8_t *payload, const std::vector<uint32_t> &offsets);
+                          const uint8_t *payload, const std::vector<uint32_t> &offsets,
+                          const ValueRenderer &render = nullptr);
 
 }  // namespace probe

@@ -84,6 +84,7 @@ std::string Type::to_string() const {
     case TypeKind::Max: return "max_t";
     case TypeKind::Avg: return "avg_t";
     case TypeKind::Ksym: return "ksym";
+    case TypeKind::Kstack: return "kstack";
   }
   return "?";
 }
@@ -115,6 +116,7 @@ uint32_t storage_size(const Type &t) {
     case TypeKind::Max:
     case TypeKind::Avg:
     case TypeKind::Ksym:
+    case TypeKind::Kstack:
       return 8;
     case TypeKind::String:
     case TypeKind::Record:

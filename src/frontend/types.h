@@ -25,6 +25,7 @@ enum class TypeKind {
   Max,      // map value of max()
   Avg,      // map value of avg()
   Ksym,     // a kernel address, printed as its symbol name (func, ksym())
+  Kstack,   // a kernel stack id in the stack-trace map, printed as frames
 };
 
 // Where a pointer points: decides bpf_probe_read_kernel vs _user.
@@ -76,13 +77,15 @@ struct Type {
   static Type ctx() { return make(TypeKind::Ctx, 8); }
   static Type aggregate(TypeKind k);  // Count/Sum/Min/Max/Avg
   static Type ksym() { return make(TypeKind::Ksym, 8); }
+  static Type kstack() { return make(TypeKind::Kstack, 8); }
 
   bool is(TypeKind k) const { return kind == k; }
   bool is_int() const { return kind == TypeKind::Int; }
   bool is_aggregate() const;
   // Integers, pointers and aggregates read as integers in expressions.
   bool is_integral() const {
-    return is_int() || kind == TypeKind::Pointer || kind == TypeKind::Ksym || is_aggregate();
+    return is_int() || kind == TypeKind::Pointer || kind == TypeKind::Ksym || kind == TypeKind::Kstack ||
+           is_aggregate();
   }
   // Human-readable spelling for diagnostics: "int64", "string[64]", "(int64, string[16])".
   std::string to_string() const;

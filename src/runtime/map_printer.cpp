@@ -59,32 +59,32 @@ int compare_values(const Type &t, const uint8_t *a, const uint8_t *b) {
   }
 }
 
-std::string key_text(const MapSpec &spec, const MapEntry &e) {
+std::string key_text(const MapSpec &spec, const MapEntry &e, const ValueContext *ctx) {
   if (spec.scalar) return "";
   if (e.key.size() < storage_size(spec.key)) return "[?]";
-  if (!spec.key.is(TypeKind::Tuple)) return "[" + format_value(spec.key, e.key.data()) + "]";
+  if (!spec.key.is(TypeKind::Tuple)) return "[" + format_value(spec.key, e.key.data(), ctx) + "]";
   std::string s = "[";
   for (size_t i = 0; i < spec.key.fields.size(); i++) {
     if (i) s += ", ";
-    s += format_value(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i));
+    s += format_value(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i), ctx);
   }
   return s + "]";
 }
 
-std::string key_json(const MapSpec &spec, const MapEntry &e) {
-  if (!spec.key.is(TypeKind::Tuple)) return json_quote(format_value(spec.key, e.key.data()));
+std::string key_json(const MapSpec &spec, const MapEntry &e, const ValueContext *ctx) {
+  if (!spec.key.is(TypeKind::Tuple)) return json_quote(format_value(spec.key, e.key.data(), ctx));
   std::string s;
   for (size_t i = 0; i < spec.key.fields.size(); i++) {
     if (i) s += ",";
-    s += format_value(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i));
+    s += format_value(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i), ctx);
   }
   return json_quote(s);
 }
 
-std::string value_text(const MapSpec &spec, const MapEntry &e, bool json) {
+std::string value_text(const MapSpec &spec, const MapEntry &e, bool json, const ValueContext *ctx) {
   if (spec.value_kind == MapValueKind::Plain) {
     if (e.value.size() < storage_size(spec.value)) return "?";
-    return json ? format_value_json(spec.value, e.value.data()) : format_value(spec.value, e.value.data());
+    return json ? format_value_json(spec.value, e.value.data(), ctx) : format_value(spec.value, e.value.data(), ctx);
   }
   int64_t n = entry_number(spec, e.value.data());
   return unsigned_value(spec) ? std::to_string(uint64_t(n)) : std::to_string(n);
@@ -209,22 +209,22 @@ void sort_entries(const MapSpec &spec, std::vector<MapEntry> &entries) {
   });
 }
 
-std::string format_map_text(const MapSpec &spec, const std::vector<MapEntry> &entries) {
+std::string format_map_text(const MapSpec &spec, const std::vector<MapEntry> &entries, const ValueContext *ctx) {
   if (entries.empty()) return "";
   std::string out;
-  for (const auto &e : entries) out += spec.name + key_text(spec, e) + ": " + value_text(spec, e, false) + "\n";
+  for (const auto &e : entries) out += spec.name + key_text(spec, e, ctx) + ": " + value_text(spec, e, false, ctx) + "\n";
   return out + "\n";
 }
 
-std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &entries) {
+std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &entries, const ValueContext *ctx) {
   if (entries.empty()) return "";
   std::string out = "{\"type\": \"map\", \"data\": {" + json_quote(spec.name) + ": ";
   if (spec.scalar) {
-    out += value_text(spec, entries.front(), true);
+    out += value_text(spec, entries.front(), true, ctx);
   } else {
     out += "{";
     for (size_t i = 0; i < entries.size(); i++)
-      out += (i ? ", " : "") + key_json(spec, entries[i]) + ": " + value_text(spec, entries[i], true);
+      out += (i ? ", " : "") + key_json(spec, entries[i], ctx) + ": " + value_text(spec, entries[i], true, ctx);
     out += "}";
   }
   return out + "}}\n";
@@ -251,11 +251,11 @@ Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd) {
   return entries;
 }
 
-Status print_map(std::FILE *out, const MapSpec &spec, int fd, OutputFormat format) {
+Status print_map(std::FILE *out, const MapSpec &spec, int fd, OutputFormat format, const ValueContext *ctx) {
   auto entries = read_map(spec, fd);
   if (!entries) return entries.error();
-  std::string text = format == OutputFormat::Json ? format_map_json(spec, *entries)
-                                                  : format_map_text(spec, *entries);
+  std::string text = format == OutputFormat::Json ? format_map_json(spec, *entries, ctx)
+                                                  : format_map_text(spec, *entries, ctx);
   std::fwrite(text.data(), 1, text.size(), out);
   return Ok{};
 }

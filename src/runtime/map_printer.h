@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codegen/artifact.h"
+#include "runtime/value_format.h"
 #include "config.h"
 #include "util/result.h"
 
@@ -29,16 +30,19 @@ int64_t entry_number(const MapSpec &spec, const uint8_t *value);
 void sort_entries(const MapSpec &spec, std::vector<MapEntry> &entries);
 
 // "@name[key]: value" lines plus a trailing blank line ("" when there are no entries).
-std::string format_map_text(const MapSpec &spec, const std::vector<MapEntry> &entries);
+std::string format_map_text(const MapSpec &spec, const std::vector<MapEntry> &entries,
+                            const ValueContext *ctx = nullptr);
 
 // {"type": "map", "data": {"@name": {"key": value, ...}}} plus newline.
-std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &entries);
+std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &entries,
+                            const ValueContext *ctx = nullptr);
 
 // Reads every entry of the map behind fd (batch lookup, else key iteration), reduced and sorted.
 Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd);
 
 // Reads and prints one map; empty maps print nothing.
-Status print_map(std::FILE *out, const MapSpec &spec, int fd, OutputFormat format);
+Status print_map(std::FILE *out, const MapSpec &spec, int fd, OutputFormat format,
+                 const ValueContext *ctx = nullptr);
 
 // Deletes every entry (clear(@m)).
 Status clear_map(const MapSpec &spec, int fd);

@@ -20,7 +20,8 @@ void Output::printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t
       return;
     }
   }
-  std::string text = format_printf(spec.format, spec.args, payload, spec.offsets);
+  std::string text = format_printf(spec.format, spec.args, payload, spec.offsets,
+                                   [this](const Type &t, const uint8_t *p) { return format_value(t, p, &values_); });
   if (format_ == OutputFormat::Json)
     text = "{\"type\": \"printf\", \"data\": " + json_quote(text) + "}\n";
   std::fwrite(text.data(), 1, text.size(), out_);
@@ -32,15 +33,15 @@ void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t s
     return;
   }
   std::string text = format_ == OutputFormat::Json
-                         ? "{\"type\": \"value\", \"data\": " + format_value_json(spec.type, payload) + "}\n"
-                         : format_value(spec.type, payload) + "\n";
+                         ? "{\"type\": \"value\", \"data\": " + format_value_json(spec.type, payload, &values_) + "}\n"
+                         : format_value(spec.type, payload, &values_) + "\n";
   std::fwrite(text.data(), 1, text.size(), out_);
 }
 
 Status Output::print_map(uint32_t index) {
   if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
     return make_error("print of unknown map #" + std::to_string(index));
-  return probe::print_map(out_, prog_.maps[index], map_fds_[index], format_);
+  return probe::print_map(out_, prog_.maps[index], map_fds_[index], format_, &values_);
 }
 
 Status Output::clear_map(uint32_t index) {

@@ -8,6 +8,7 @@
 
 #include "codegen/artifact.h"
 #include "config.h"
+#include "runtime/value_format.h"
 #include "util/result.h"
 
 namespace probe {
@@ -33,6 +34,8 @@ class Output {
   // "Lost N events" on stderr (JSON: a lost_events record on out).
   void lost_events(uint64_t n);
   void flush() { std::fflush(out_); }
+  // How kernel symbols and stacks are named when values print.
+  void set_value_context(ValueContext ctx) { values_ = std::move(ctx); }
   std::FILE *file() const { return out_; }
 
  private:
@@ -40,6 +43,7 @@ class Output {
   OutputFormat format_;
   const CompiledProgram &prog_;
   std::vector<int> map_fds_;
+  ValueContext values_;
 };
 
 }  // namespace probe

@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include <bpf/bpf.h>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include "runtime/errors.h"
 #include "runtime/event_loop.h"
 #include "runtime/output.h"
+#include "runtime/ksyms.h"
 #include "runtime/privileges.h"
 #include "util/log.h"
 
@@ -132,12 +135,35 @@ Status pump(EventLoop &loop, const Config &cfg, ChildProcess *child) {
   return Ok{};
 }
 
+// Kernel symbols from kallsyms (loaded on first use) and stacks from the
+// stack-trace map, for printing Ksym and Kstack values.
+ValueContext make_value_context(const CompiledProgram &prog, BpfObject &obj) {
+  ValueContext ctx;
+  ctx.ksym = [](uint64_t addr) { return ksym_name(addr, false); };
+  int stacks_fd = prog.uses_stacks ? obj.map_fd(kStackMap) : -1;
+  if (stacks_fd >= 0) {
+    ctx.kstack = [stacks_fd](int64_t id) {
+      std::vector<std::string> frames;
+      uint64_t ips[kMaxStackDepth] = {};
+      uint32_t key = static_cast<uint32_t>(id);
+      if (bpf_map_lookup_elem(stacks_fd, &key, ips) != 0) return frames;
+      for (uint64_t ip : ips) {
+        if (!ip) break;
+        frames.push_back(ksym_name(ip, true));
+      }
+      return frames;
+    };
+  }
+  return ctx;
+}
+
 // Everything after the loaded object exists: returns the exit status.
 int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
                ChildProcess *child, BpfObject &obj) {
   std::vector<int> fds;
   for (const auto &m : prog.maps) fds.push_back(obj.map_fd(m.bpf_name));
   Output out(stdout, cfg.format, prog, fds);
+  out.set_value_context(make_value_context(prog, obj));
   auto loop = EventLoop::create(obj.map_fd(kEventsMap), obj.map_fd(kLostMap), prog, out);
   if (!loop) return report_error(stderr, loop.error()), 1;
   SignalGuard signals;

@@ -20,7 +20,7 @@ std::string hex(uint64_t v) {
 }
 
 // Formats one value; packed means it sits inside a C struct/array at its natural size.
-std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json);
+std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const ValueContext *ctx);
 
 std::string fmt_int(const Type &t, const uint8_t *p, bool packed) {
   int64_t v = read_int_value(t, p, packed);
@@ -34,26 +34,26 @@ std::string fmt_string(const Type &t, const uint8_t *p, bool json) {
   return json ? json_quote(str) : str;
 }
 
-std::string fmt_tuple(const Type &t, const uint8_t *p, bool json) {
+std::string fmt_tuple(const Type &t, const uint8_t *p, bool json, const ValueContext *ctx) {
   std::string s = json ? "[" : "(";
   for (size_t i = 0; i < t.fields.size(); i++) {
     if (i) s += json ? "," : ", ";
-    s += fmt(t.fields[i], p + tuple_offset(t, i), false, json);
+    s += fmt(t.fields[i], p + tuple_offset(t, i), false, json, ctx);
   }
   return s + (json ? "]" : ")");
 }
 
-std::string fmt_array(const Type &t, const uint8_t *p, bool json) {
+std::string fmt_array(const Type &t, const uint8_t *p, bool json, const ValueContext *ctx) {
   std::string s = "[";
   uint32_t esz = t.elem ? t.elem->size : 0;
   for (uint32_t i = 0; t.elem && i < t.count; i++) {
     if (i) s += ",";
-    s += fmt(*t.elem, p + i * esz, true, json);
+    s += fmt(*t.elem, p + i * esz, true, json, ctx);
   }
   return s + "]";
 }
 
-std::string fmt_record(const Type &t, const uint8_t *p, bool json) {
+std::string fmt_record(const Type &t, const uint8_t *p, bool json, const ValueContext *ctx) {
   if (!t.record) return json ? "{}" : "{ }";
   std::string s = json ? "{" : "{ ";
   const auto &fields = t.record->fields;
@@ -61,13 +61,36 @@ std::string fmt_record(const Type &t, const uint8_t *p, bool json) {
     const Field &f = fields[i];
     if (i) s += ", ";
     s += json ? json_quote(f.name) + ": " : "." + f.name + " = ";
-    s += f.type ? fmt(*f.type, p + f.offset, true, json) : "?";
+    s += f.type ? fmt(*f.type, p + f.offset, true, json, ctx) : "?";
   }
   return s + (json ? "}" : " }");
 }
 
-std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json) {
+// A kernel stack, bpftrace style: a newline, then one indented frame per line.
+std::string fmt_kstack(const uint8_t *p, bool json, const ValueContext *ctx) {
+  int64_t id;
+  std::memcpy(&id, p, sizeof id);
+  std::vector<std::string> frames;
+  if (id >= 0 && ctx && ctx->kstack) frames = ctx->kstack(id);
+  if (json) {
+    std::string s = "[";
+    for (size_t i = 0; i < frames.size(); i++) s += (i ? "," : "") + json_quote(frames[i]);
+    return s + "]";
+  }
+  std::string s = "\n";
+  for (const auto &f : frames) s += "        " + f + "\n";
+  return s;
+}
+
+std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const ValueContext *ctx) {
   switch (t.kind) {
+    case TypeKind::Ksym: {
+      uint64_t addr;
+      std::memcpy(&addr, p, sizeof addr);
+      std::string name = ctx && ctx->ksym ? ctx->ksym(addr) : hex(addr);
+      return json ? json_quote(name) : name;
+    }
+    case TypeKind::Kstack: return fmt_kstack(p, json, ctx);
     case TypeKind::Int:
     case TypeKind::Count:
     case TypeKind::Sum:
@@ -81,9 +104,9 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json) {
       std::string h = hex(uint64_t(read_int_value(t, p, packed)));
       return json ? json_quote(h) : h;
     }
-    case TypeKind::Tuple: return fmt_tuple(t, p, json);
-    case TypeKind::Array: return fmt_array(t, p, json);
-    case TypeKind::Record: return fmt_record(t, p, json);
+    case TypeKind::Tuple: return fmt_tuple(t, p, json, ctx);
+    case TypeKind::Array: return fmt_array(t, p, json, ctx);
+    case TypeKind::Record: return fmt_record(t, p, json, ctx);
     case TypeKind::None:
     case TypeKind::Void: return json ? "null" : "";
   }
@@ -105,9 +128,13 @@ int64_t read_int_value(const Type &t, const uint8_t *data, bool packed) {
   return int64_t(v);
 }
 
-std::string format_value(const Type &t, const uint8_t *data) { return fmt(t, data, false, false); }
+std::string format_value(const Type &t, const uint8_t *data, const ValueContext *ctx) {
+  return fmt(t, data, false, false, ctx);
+}
 
-std::string format_value_json(const Type &t, const uint8_t *data) { return fmt(t, data, false, true); }
+std::string format_value_json(const Type &t, const uint8_t *data, const ValueContext *ctx) {
+  return fmt(t, data, false, true, ctx);
+}
 
 std::string json_quote(const std::string &s) {
   std::string out = "\"";

@@ -3,18 +3,27 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "frontend/types.h"
 
 namespace probe {
 
+// Names kernel addresses and stacks while values are printed; supplied by
+// the session (kallsyms, the stack-trace map). Without it they print as hex.
+struct ValueContext {
+  std::function<std::string(uint64_t addr)> ksym;                   // exact symbol
+  std::function<std::vector<std::string>(int64_t stack_id)> kstack;  // frames, innermost first
+};
+
 // bpftrace text form: ints decimal, strings raw, tuples "(1, abc)", pointers "0x...".
 // data holds the value in its storage layout (see storage_size).
-std::string format_value(const Type &t, const uint8_t *data);
+std::string format_value(const Type &t, const uint8_t *data, const ValueContext *ctx = nullptr);
 
 // JSON form: ints as numbers, strings quoted, tuples and arrays as lists.
-std::string format_value_json(const Type &t, const uint8_t *data);
+std::string format_value_json(const Type &t, const uint8_t *data, const ValueContext *ctx = nullptr);
 
 // Quotes and escapes s as a JSON string.
 std::string json_quote(const std::string &s);

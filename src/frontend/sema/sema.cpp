@@ -197,7 +197,8 @@ void Sema::check_keys(ast::Map &m) {
   for (auto &k : m.keys) {
     Type t = check(*k);
     if (t.kind == TypeKind::None) return;
-    if (!t.is_int() && !t.is(TypeKind::String) && !t.is(TypeKind::Pointer) && !t.is(TypeKind::Tuple)) {
+    if (!t.is_int() && !t.is(TypeKind::String) && !t.is(TypeKind::Pointer) && !t.is(TypeKind::Tuple) &&
+        !t.is(TypeKind::Ksym) && !t.is(TypeKind::Kstack)) {
       diags().error(k->loc, "a map key cannot be of type " + t.to_string());
       return;
     }
