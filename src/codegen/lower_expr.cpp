@@ -353,8 +353,12 @@ llvm::Value *Lowering::read_int(llvm::Value *addr, const Type &t, AddrSpace as, 
     uint32_t bytes = std::min<uint32_t>(8, (f->bitfield_shift + f->bitfield_bits + 7) / 8);
     read_mem(slot, bytes, addr, as);
     llvm::Value *v = b_->CreateLShr(b_->CreateLoad(i64(), slot), f->bitfield_shift);
-    uint64_t mask = f->bitfield_bits >= 64 ? ~0ull : ((1ull << f->bitfield_bits) - 1);
-    return b_->CreateAnd(v, const_i64(mask));
+    if (f->bitfield_bits >= 64) return v;
+    if (t.is_int() && t.is_signed) {  // sign-extend from the field's width
+      uint32_t up = 64 - f->bitfield_bits;
+      return b_->CreateAShr(b_->CreateShl(v, up), up);
+    }
+    return b_->CreateAnd(v, const_i64((1ull << f->bitfield_bits) - 1));
   }
   uint32_t size = t.is_int() ? t.size : 8;
   read_mem(slot, size, addr, as);

@@ -3,6 +3,7 @@
 // field offsets differ between events.
 #include "probes/provider.h"
 #include "probes/providers.h"
+#include "frontend/sema/btf_types.h"
 #include "runtime/tracefs.h"
 
 namespace probe {
@@ -15,7 +16,22 @@ class TracepointProvider : public ProbeProvider {
   std::vector<std::string_view> aliases() const override { return {"t"}; }
   ProbeKind kind() const override { return ProbeKind::Tracepoint; }
 
-  void expand(const ast::AttachPoint &ap, ExpandEnv &, Diagnostics &diags,
+  // When the format file can't be read, the kernel's BTF still describes
+  // most events as `struct trace_event_raw_EVENT` (its `ent` header skipped).
+  static Result<std::shared_ptr<const Record>> from_btf(BtfTypes &btf, const std::string &cat,
+                                                        const std::string &ev, const Error &why) {
+    if (!btf.available()) return why;
+    auto raw = btf.record("struct trace_event_raw_" + ev);
+    if (!raw) return why;
+    auto rec = std::make_shared<Record>();
+    rec->name = "tracepoint:" + cat + ":" + ev;
+    rec->size = (*raw)->size;
+    for (const auto &f : (*raw)->fields)
+      if (f.name != "ent" && f.name != "__data") rec->fields.push_back(f);
+    return std::shared_ptr<const Record>(rec);
+  }
+
+  void expand(const ast::AttachPoint &ap, ExpandEnv &env, Diagnostics &diags,
               std::vector<ExpandedProbe> &out) const override {
     if (ap.parts.size() != 3 || ap.parts[1].empty() || ap.parts[2].empty()) {
       diags.error(ap.loc, "tracepoint needs a category and an event");
@@ -41,6 +57,7 @@ class TracepointProvider : public ProbeProvider {
     }
     for (auto &[cat, ev] : events) {
       auto rec = tracepoint_format(cat, ev);
+      if (!rec) rec = from_btf(env.btf, cat, ev, rec.error());
       if (!rec) {
         diags.error(ap.loc, rec.error().message);
         if (!rec.error().hint.empty()) diags.hint(rec.error().hint);

@@ -114,7 +114,10 @@ def parse_file(path):
                 raise CaseError(f"{path}:{lineno}: '{key}' given twice in case {cur.name}")
             cur.fields[key] = value
     for c in cases:
-        if ("PROG" in c.fields) == ("PROG_FILE" in c.fields):
+        # A listing case (ARGS starting with -l/-lv) runs no program.
+        listing = c.fields.get("ARGS", "").lstrip().startswith("-l")
+        if ("PROG" in c.fields) and ("PROG_FILE" in c.fields) or \
+                (not listing and ("PROG" in c.fields) == ("PROG_FILE" in c.fields)):
             raise CaseError(f"{c.path}:{c.line}: case {c.name} needs exactly one of PROG, PROG_FILE")
         for rx in c.list("EXPECT_REGEX") + c.list("EXPECT_NONE_REGEX") + c.list("EXPECT_STDERR_REGEX"):
             try:
@@ -209,7 +212,7 @@ class Runner:
             cmd += ["-c", self.subst(case.get("CMD"), extra)]
         if case.get("PROG") is not None:
             cmd += ["-e", self.subst(case.get("PROG"), extra)]
-        else:
+        elif case.get("PROG_FILE") is not None:
             pf = self.subst(case.get("PROG_FILE"), extra)
             if not os.path.isabs(pf):
                 pf = os.path.join(os.path.dirname(os.path.abspath(case.path)), pf)
