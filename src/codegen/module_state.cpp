@@ -11,6 +11,10 @@ namespace probe {
 ModuleState::ModuleState(const PassContext &ctx) : pass(ctx) {
   module = std::make_unique<llvm::Module>("probe", llctx);
   module->setTargetTriple("bpfel");
+  // BPF's layout from the start: IR built against the default layout gets
+  // 4-byte i64 alignment, and the backend then splits every 8-byte load and
+  // store (including context reads the verifier only allows whole).
+  module->setDataLayout("e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
   module->addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
   module->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
   dib = std::make_unique<llvm::DIBuilder>(*module);
