@@ -10,7 +10,9 @@ namespace {
 const std::vector<const ProbeProvider *> &all_providers() {
   static const std::vector<const ProbeProvider *> list = {
       begin_provider(), end_provider(), uprobe_provider(), uretprobe_provider(),
-      tracepoint_provider(),
+      tracepoint_provider(), kprobe_provider(), kretprobe_provider(), fentry_provider(),
+      fexit_provider(), rawtracepoint_provider(), interval_provider(), profile_provider(),
+      software_provider(),
   };
   return list;
 }

@@ -11,10 +11,8 @@ namespace {
 
 // Provider names users may know from bpftrace that this build lacks.
 bool is_unimplemented_type(const std::string &n) {
-  static const char *names[] = {"kprobe", "kretprobe", "fentry", "fexit", "kfunc", "kretfunc",
-                                "rawtracepoint", "interval", "profile", "software", "hardware",
-                                "usdt", "watchpoint", "asyncwatchpoint", "iter", "k", "kr", "f",
-                                "fr", "rt", "i", "p", "s", "h", "U", "w"};
+  static const char *names[] = {"hardware", "usdt", "watchpoint", "asyncwatchpoint", "iter",
+                                "h", "U", "w"};
   return std::find(std::begin(names), std::end(names), n) != std::end(names);
 }
 
