@@ -32,7 +32,8 @@ REQUIRES_VALUES = ("dry", "root", "native", "vm")
 LIST_KEYS = {"EXPECT", "EXPECT_REGEX", "EXPECT_NONE", "EXPECT_NONE_REGEX", "EXPECT_SEQ",
              "EXPECT_STDERR", "EXPECT_STDERR_REGEX", "EXPECT_STDERR_NONE", "BEFORE",
              "AFTER", "ENV", "REQUIRES"}
-SCALAR_KEYS = {"NAME", "PROG", "PROG_FILE", "ARGS", "PARAMS", "CMD", "EXIT", "TIMEOUT", "SIGINT_AFTER"}
+SCALAR_KEYS = {"NAME", "PROG", "PROG_FILE", "ARGS", "PARAMS", "CMD", "EXIT", "TIMEOUT", "SIGINT_AFTER",
+               "BEFORE_DELAY", "SKIP_IN_VM"}
 
 
 class CaseError(Exception):
@@ -163,6 +164,9 @@ class Runner:
             return "needs the VM kernel (run tests/vm/run-vm-suite.sh)"
         if case.needs_root() and not self.is_root:
             return "needs root"
+        # A kernel feature the test kernel lacks: skipped there, with the reason.
+        if self.in_vm and case.get("SKIP_IN_VM"):
+            return "not on the VM kernel: " + case.get("SKIP_IN_VM")
         return None
 
     def run(self, case):
@@ -184,6 +188,9 @@ class Runner:
                 befores.append(self._start_before(self.subst(b, extra)))
             if befores:
                 extra["{before_pid}"] = str(befores[0].pid)
+                # BEFORE_DELAY: seconds for BEFORE commands to get ready (e.g. a
+                # probe that must have loaded its programs first).
+                time.sleep(float(case.get("BEFORE_DELAY") or 0))
             return self._run_probe(case, extra)
         finally:
             for p in befores:
