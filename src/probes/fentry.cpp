@@ -205,11 +205,7 @@ class FentryProvider : public ProbeProvider {
 
   Result<std::vector<BpfLink>> attach(const ProbeProgram &, bpf_program *prog,
                                       const Config &) const override {
-    auto l = attach_trace(prog);
-    if (!l) return l.error();
-    std::vector<BpfLink> links;
-    links.push_back(std::move(*l));
-    return links;
+    return single_link(attach_trace(prog));
   }
 
  private:

@@ -75,6 +75,14 @@ class ProbeProvider {
                                               const Config &cfg) const = 0;
 };
 
+// A provider's attach() result for a probe that needs exactly one link.
+inline Result<std::vector<BpfLink>> single_link(Result<BpfLink> link) {
+  if (!link) return link.error();
+  std::vector<BpfLink> links;
+  links.push_back(std::move(*link));
+  return links;
+}
+
 // Looks up a provider by canonical name or alias; nullptr when unknown.
 const ProbeProvider *find_provider(std::string_view name);
 // All canonical provider names, for "unknown probe type" hints.

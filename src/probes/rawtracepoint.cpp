@@ -93,11 +93,7 @@ class RawTracepointProvider : public ProbeProvider {
 
   Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
                                       const Config &) const override {
-    auto l = attach_raw_tracepoint(prog, p.func);
-    if (!l) return l.error();
-    std::vector<BpfLink> links;
-    links.push_back(std::move(*l));
-    return links;
+    return single_link(attach_raw_tracepoint(prog, p.func));
   }
 };
 

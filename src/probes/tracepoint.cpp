@@ -87,11 +87,7 @@ class TracepointProvider : public ProbeProvider {
 
   Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
                                       const Config &) const override {
-    auto link = attach_tracepoint(prog, p.path, p.func);
-    if (!link) return link.error();
-    std::vector<BpfLink> links;
-    links.push_back(std::move(*link));
-    return links;
+    return single_link(attach_tracepoint(prog, p.path, p.func));
   }
 };
 

@@ -96,11 +96,7 @@ class UprobeProvider : public ProbeProvider {
 
   Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
                                       const Config &cfg) const override {
-    auto link = attach_uprobe(prog, p.path, p.offset, ret_, cfg.pid ? *cfg.pid : -1);
-    if (!link) return link.error();
-    std::vector<BpfLink> links;
-    links.push_back(std::move(*link));
-    return links;
+    return single_link(attach_uprobe(prog, p.path, p.offset, ret_, cfg.pid ? *cfg.pid : -1));
   }
 
  private:
