@@ -36,6 +36,7 @@ const char *kUsage =
     "    -c CMD           run CMD; probes are attached before it starts; exit when it exits\n"
     "    -p PID           trace process PID; exit when it exits\n"
     "    -d ast|ir|asm    print the parsed tree, the LLVM IR, or the BPF assembly\n"
+    "    -f text|json     output format (default text)\n"
     "    --dry-run        parse, check and generate code; do not load (no root needed)\n"
     "    --emit-elf FILE  write the BPF ELF object to FILE\n"
     "    --no-kprobe-multi  attach wildcard kprobes one by one\n"
@@ -70,7 +71,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
   optind = 1;
   int c;
   // '+': stop at the first non-option so positional args may look like flags.
-  while ((c = getopt_long(argc, argv, "+e:c:p:d:lvhV", longopts, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "+e:c:p:d:f:lvhV", longopts, nullptr)) != -1) {
     switch (c) {
       case 'e': a.program = optarg; a.have_program = true; break;
       case 'c': a.cfg.cmd = optarg; break;
@@ -91,6 +92,16 @@ int parse_args(int argc, char **argv, CliArgs &a) {
         else if (what == "asm") a.cfg.dump_asm = true;
         else {
           std::fprintf(stderr, "probe: error: -d takes ast, ir or asm, not '%s'\n", optarg);
+          return 2;
+        }
+        break;
+      }
+      case 'f': {
+        std::string f = optarg;
+        if (f == "text") a.cfg.format = OutputFormat::Text;
+        else if (f == "json") a.cfg.format = OutputFormat::Json;
+        else {
+          std::fprintf(stderr, "probe: error: -f takes text or json, not '%s'\n", optarg);
           return 2;
         }
         break;
