@@ -6,7 +6,10 @@
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
-#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Analysis/TargetTransformInfo.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar.h>
+#include <llvm/Transforms/Scalar/GVN.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -42,19 +45,25 @@ std::unique_ptr<llvm::TargetMachine> make_target_machine(std::string *err) {
       "bpfel", "v3", "", opts, std::nullopt, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
+// The passes that matter for straight-line probe bodies, run per function.
+// Deliberately not PassBuilder's O2: its pass registry drags every LLVM
+// optimisation (IPO, vectorizers, OpenMP...) into the binary, which costs
+// start-up time and resident memory while adding nothing for BPF probes.
 void optimize(llvm::Module &m, llvm::TargetMachine &tm) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
-  mpm.run(m, mam);
+  llvm::legacy::FunctionPassManager fpm(&m);
+  fpm.add(llvm::createTargetTransformInfoWrapperPass(tm.getTargetIRAnalysis()));
+  fpm.add(llvm::createSROAPass());
+  fpm.add(llvm::createEarlyCSEPass(true));
+  fpm.add(llvm::createInstructionCombiningPass());
+  fpm.add(llvm::createCFGSimplificationPass());
+  fpm.add(llvm::createGVNPass());
+  fpm.add(llvm::createInstructionCombiningPass());
+  fpm.add(llvm::createDeadCodeEliminationPass());
+  fpm.add(llvm::createCFGSimplificationPass());
+  fpm.doInitialization();
+  for (auto &f : m)
+    if (!f.isDeclaration()) fpm.run(f);
+  fpm.doFinalization();
 }
 
 bool emit(llvm::Module &m, llvm::TargetMachine &tm, llvm::CodeGenFileType type, llvm::SmallVectorImpl<char> &out) {
@@ -106,7 +115,7 @@ class EmitPass : public Pass {
     out.maps = ctx.maps;
     out.printfs = ctx.printfs;
     out.prints = ctx.prints;
-    out.ringbuf_size = ctx.config.ringbuf_size;
+    out.ringbuf_size = ctx.module->state->ringbuf_size;
     out.uses_stacks = ctx.module->state->stacks != nullptr;
     for (const auto &p : ctx.probes) out.probes.push_back(p.prog);
     return true;

@@ -120,6 +120,7 @@ llvm::Value *Lowering::build_key(ast::Map &m) {
 void Lowering::emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
                           const std::function<void(llvm::Value *payload)> &fill) {
   uint64_t size = sizeof(EventHeader) + payload_size;
+  if (probe_.prog.kind != ProbeKind::Begin && probe_.prog.kind != ProbeKind::End) ms_.hot_output = true;
   llvm::Value *rec = helper(BPF_FUNC_ringbuf_reserve, ptr(), {ms_.events, const_i64(size), const_i64(0)});
   if_then_else(
       b_->CreateIsNull(rec),

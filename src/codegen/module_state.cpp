@@ -28,7 +28,7 @@ ModuleState::ModuleState(const PassContext &ctx) : pass(ctx) {
       llvm::GlobalValue::ExternalLinkage, llvm::ConstantDataArray::getString(llctx, "GPL"), "LICENSE");
   license->setSection("license");
 
-  events = define_map(kEventsMap, BPF_MAP_TYPE_RINGBUF, ctx.config.ringbuf_size, 0, 0);
+  events = map_global(kEventsMap, 2);  // described in finalize(), once its size is known
   lost = define_map(kLostMap, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
   for (const auto &m : ctx.maps)
     user_maps.push_back(define_map(m.bpf_name, m.percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH,
@@ -45,6 +45,24 @@ llvm::DIType *ModuleState::byte_type(uint32_t size) {
 
 llvm::GlobalVariable *ModuleState::define_map(const std::string &name, uint32_t type, uint32_t max_entries,
                                               uint32_t key_size, uint32_t value_size) {
+  auto *gv = map_global(name, 2 + (key_size ? 1 : 0) + (value_size ? 1 : 0));
+  describe_map(gv, type, max_entries, key_size, value_size);
+  return gv;
+}
+
+llvm::GlobalVariable *ModuleState::map_global(const std::string &name, size_t n) {
+  auto *ptr_ty = llvm::PointerType::get(llctx, 0);
+  std::vector<llvm::Type *> fields(n, ptr_ty);
+  auto *sty = llvm::StructType::get(llctx, fields);
+  auto *gv = new llvm::GlobalVariable(*module, sty, false, llvm::GlobalValue::ExternalLinkage,
+                                      llvm::ConstantAggregateZero::get(sty), name);
+  gv->setSection(".maps");
+  gv->setAlignment(llvm::Align(8));
+  return gv;
+}
+
+void ModuleState::describe_map(llvm::GlobalVariable *gv, uint32_t type, uint32_t max_entries,
+                               uint32_t key_size, uint32_t value_size) {
   auto *int_ty = dib->createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
   std::vector<llvm::Metadata *> members;
   uint64_t offset = 0;
@@ -68,15 +86,8 @@ llvm::GlobalVariable *ModuleState::define_map(const std::string &name, uint32_t 
   if (value_size) add_type("value", value_size);
   auto *sty_di = dib->createStructType(file, "", file, 0, offset, 64, llvm::DINode::FlagZero, nullptr,
                                        dib->getOrCreateArray(members));
-  auto *ptr_ty = llvm::PointerType::get(llctx, 0);
-  std::vector<llvm::Type *> fields(members.size(), ptr_ty);
-  auto *sty = llvm::StructType::get(llctx, fields);
-  auto *gv = new llvm::GlobalVariable(*module, sty, false, llvm::GlobalValue::ExternalLinkage,
-                                      llvm::ConstantAggregateZero::get(sty), name);
-  gv->setSection(".maps");
-  gv->setAlignment(llvm::Align(8));
+  std::string name = gv->getName().str();
   gv->addDebugInfo(dib->createGlobalVariableExpression(cu, name, name, file, 0, sty_di, false));
-  return gv;
 }
 
 llvm::Function *ModuleState::create_program(const ExpandedProbe &p) {
@@ -106,6 +117,13 @@ llvm::GlobalVariable *ModuleState::stack_map() {
   return stacks;
 }
 
-void ModuleState::finalize() { dib->finalize(); }
+void ModuleState::finalize() {
+  // Programs that only print from BEGIN/END (drained right after each runs)
+  // and aggregate in maps need no more than a small buffer.
+  constexpr uint32_t kSmallRingbuf = 64 * 1024;
+  ringbuf_size = hot_output ? pass.config.ringbuf_size : kSmallRingbuf;
+  describe_map(events, BPF_MAP_TYPE_RINGBUF, ringbuf_size, 0, 0);
+  dib->finalize();
+}
 
 }  // namespace probe

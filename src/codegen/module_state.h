@@ -35,11 +35,20 @@ class ModuleState {
   llvm::GlobalVariable *events = nullptr;
   llvm::GlobalVariable *lost = nullptr;
   llvm::GlobalVariable *stacks = nullptr;
+  // Set when a probe other than BEGIN/END emits events: the ring buffer
+  // then gets its full size; otherwise a small one (it is resident memory).
+  bool hot_output = false;
+  uint32_t ringbuf_size = 0;  // chosen in finalize()
 
  private:
   // Defines one libbpf-style BTF map: `struct { __uint(type..); ... } name SEC(".maps")`.
   llvm::GlobalVariable *define_map(const std::string &name, uint32_t type, uint32_t max_entries,
                                    uint32_t key_size, uint32_t value_size);
+  // The IR global of a map with n definition members (debug info added separately).
+  llvm::GlobalVariable *map_global(const std::string &name, size_t n);
+  // Attaches the BTF-defining debug info for a map to its global.
+  void describe_map(llvm::GlobalVariable *gv, uint32_t type, uint32_t max_entries, uint32_t key_size,
+                    uint32_t value_size);
   llvm::DIType *byte_type(uint32_t size);
 };
 

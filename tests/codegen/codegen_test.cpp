@@ -263,14 +263,21 @@ TEST(CodegenElf, LibbpfOpensProgramsWithTypes) {
 }
 
 TEST(CodegenElf, FixedMaps) {
+  // Output only from BEGIN/END: a small ring buffer (it is resident memory).
   auto c = compile_ok("BEGIN { printf(\"x\\n\"); }", 1u << 20);
   BpfObj o(c.out().elf);
   ASSERT_NE(o.obj, nullptr) << g_libbpf_log;
   bpf_map *ev = o.map(kEventsMap);
   ASSERT_NE(ev, nullptr);
   EXPECT_EQ(bpf_map__type(ev), BPF_MAP_TYPE_RINGBUF);
-  EXPECT_EQ(bpf_map__max_entries(ev), 1u << 20);
-  EXPECT_EQ(c.out().ringbuf_size, 1u << 20);
+  EXPECT_EQ(bpf_map__max_entries(ev), 64u * 1024);
+  EXPECT_EQ(c.out().ringbuf_size, 64u * 1024);
+  // Per-event output: the configured size.
+  auto hot = compile_ok(kUprobe + " { printf(\"x\\n\"); }", 1u << 20);
+  BpfObj ho(hot.out().elf);
+  ASSERT_NE(ho.obj, nullptr) << g_libbpf_log;
+  EXPECT_EQ(bpf_map__max_entries(ho.map(kEventsMap)), 1u << 20);
+  EXPECT_EQ(hot.out().ringbuf_size, 1u << 20);
   bpf_map *lost = o.map(kLostMap);
   ASSERT_NE(lost, nullptr);
   EXPECT_EQ(bpf_map__type(lost), BPF_MAP_TYPE_PERCPU_ARRAY);
