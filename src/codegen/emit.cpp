@@ -42,7 +42,7 @@ std::unique_ptr<llvm::TargetMachine> make_target_machine(std::string *err) {
   llvm::TargetOptions opts;
   // v3: 32-bit jumps and ALU; every kernel we target (>= 5.1) has them.
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      "bpfel", "v3", "", opts, std::nullopt, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      "bpfel", "v3", "", opts, std::nullopt, std::nullopt, llvm::CodeGenOptLevel::Less));
 }
 
 // The passes that matter for straight-line probe bodies, run per function.

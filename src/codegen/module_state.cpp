@@ -30,9 +30,17 @@ ModuleState::ModuleState(const PassContext &ctx) : pass(ctx) {
 
   events = map_global(kEventsMap, 2);  // described in finalize(), once its size is known
   lost = define_map(kLostMap, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
+  // Hash maps allocate entries on use: preallocating max_entries per CPU is
+  // most of the load time. perf-event programs run in NMI context, where
+  // the verifier allows only preallocated maps.
+  bool nmi = false;
+  for (const auto &p : ctx.probes)
+    nmi = nmi || p.prog.kind == ProbeKind::Interval || p.prog.kind == ProbeKind::Profile ||
+          p.prog.kind == ProbeKind::Software;
+  uint32_t flags = nmi ? 0 : BPF_F_NO_PREALLOC;
   for (const auto &m : ctx.maps)
     user_maps.push_back(define_map(m.bpf_name, m.percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH,
-                                   m.max_entries, m.key_size, m.value_size));
+                                   m.max_entries, m.key_size, m.value_size, flags));
 }
 
 llvm::DIType *ModuleState::byte_type(uint32_t size) {
@@ -44,9 +52,9 @@ llvm::DIType *ModuleState::byte_type(uint32_t size) {
 }
 
 llvm::GlobalVariable *ModuleState::define_map(const std::string &name, uint32_t type, uint32_t max_entries,
-                                              uint32_t key_size, uint32_t value_size) {
-  auto *gv = map_global(name, 2 + (key_size ? 1 : 0) + (value_size ? 1 : 0));
-  describe_map(gv, type, max_entries, key_size, value_size);
+                                              uint32_t key_size, uint32_t value_size, uint32_t flags) {
+  auto *gv = map_global(name, 2 + (key_size ? 1 : 0) + (value_size ? 1 : 0) + (flags ? 1 : 0));
+  describe_map(gv, type, max_entries, key_size, value_size, flags);
   return gv;
 }
 
@@ -62,7 +70,7 @@ llvm::GlobalVariable *ModuleState::map_global(const std::string &name, size_t n)
 }
 
 void ModuleState::describe_map(llvm::GlobalVariable *gv, uint32_t type, uint32_t max_entries,
-                               uint32_t key_size, uint32_t value_size) {
+                               uint32_t key_size, uint32_t value_size, uint32_t flags) {
   auto *int_ty = dib->createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
   std::vector<llvm::Metadata *> members;
   uint64_t offset = 0;
@@ -84,6 +92,7 @@ void ModuleState::describe_map(llvm::GlobalVariable *gv, uint32_t type, uint32_t
   add_uint("max_entries", max_entries);
   if (key_size) add_type("key", key_size);
   if (value_size) add_type("value", value_size);
+  if (flags) add_uint("map_flags", flags);
   auto *sty_di = dib->createStructType(file, "", file, 0, offset, 64, llvm::DINode::FlagZero, nullptr,
                                        dib->getOrCreateArray(members));
   std::string name = gv->getName().str();

@@ -43,12 +43,12 @@ class ModuleState {
  private:
   // Defines one libbpf-style BTF map: `struct { __uint(type..); ... } name SEC(".maps")`.
   llvm::GlobalVariable *define_map(const std::string &name, uint32_t type, uint32_t max_entries,
-                                   uint32_t key_size, uint32_t value_size);
+                                   uint32_t key_size, uint32_t value_size, uint32_t flags = 0);
   // The IR global of a map with n definition members (debug info added separately).
   llvm::GlobalVariable *map_global(const std::string &name, size_t n);
   // Attaches the BTF-defining debug info for a map to its global.
   void describe_map(llvm::GlobalVariable *gv, uint32_t type, uint32_t max_entries, uint32_t key_size,
-                    uint32_t value_size);
+                    uint32_t value_size, uint32_t flags = 0);
   llvm::DIType *byte_type(uint32_t size);
 };
 
