@@ -1,5 +1,8 @@
 #include "frontend/printf_format.h"
 
+#include <charconv>
+#include <cstring>
+
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -180,42 +183,93 @@ bool format_accepts(char conv, const Type &t, std::string *why) {
   }
 }
 
-std::string format_printf(const std::string &fmt, const std::vector<Type> &types,
-                          const uint8_t *payload, const std::vector<uint32_t> &offsets,
-                          const ValueRenderer &render) {
-  std::string out;
-  size_t argi = 0;
+CompiledFormat compile_printf_format(const std::string &fmt) {
+  CompiledFormat cf;
+  CompiledFormat::Piece cur;
   for (size_t i = 0; i < fmt.size(); i++) {
     if (fmt[i] != '%') {
-      out += fmt[i];
+      cur.literal += fmt[i];
       continue;
     }
     if (i + 1 < fmt.size() && fmt[i + 1] == '%') {
-      out += '%';
+      cur.literal += '%';
       i++;
       continue;
     }
     auto r = parse_one(fmt, i);
     if (!r) {  // the checker rejects these; print the rest verbatim
-      out += fmt.substr(i);
+      cur.literal += fmt.substr(i);
       break;
     }
-    if (argi < types.size() && argi < offsets.size()) {
-      const Type &t = types[argi];
-      bool special = t.is(TypeKind::Ksym) || t.is(TypeKind::Kstack);
-      if (special && render && r->conv == 's') {
-        // Symbols and stacks print as text through %s, honouring the width.
-        std::string text = render(t, payload + offsets[argi]);
-        FormatArgSpec as_string = *r;
-        Type st = Type::string(static_cast<uint32_t>(text.size()) + 1);
-        out += format_one(as_string, st, reinterpret_cast<const uint8_t *>(text.c_str()));
-      } else {
-        out += format_one(*r, t, payload + offsets[argi]);
-      }
-    }
-    argi++;
+    cur.has_arg = true;
+    cur.spec = *r;
+    split_spec(r->spec, &cur.prefix, &cur.len);
+    cur.plain = cur.prefix == "%" && cur.len.empty();
+    cf.pieces.push_back(std::move(cur));
+    cur = CompiledFormat::Piece{};
     i += r->length - 1;
   }
+  if (!cur.literal.empty()) cf.pieces.push_back(std::move(cur));
+  return cf;
+}
+
+void format_printf_compiled(std::string &out, const CompiledFormat &cf, const std::vector<Type> &types,
+                            const uint8_t *payload, const std::vector<uint32_t> &offsets,
+                            const ValueRenderer &render) {
+  size_t argi = 0;
+  for (const auto &piece : cf.pieces) {
+    out += piece.literal;
+    if (!piece.has_arg) continue;
+    size_t a = argi++;
+    if (a >= types.size() || a >= offsets.size()) continue;
+    const Type &t = types[a];
+    const uint8_t *p = payload + offsets[a];
+    bool special = t.is(TypeKind::Ksym) || t.is(TypeKind::Kstack);
+    if (special && render && piece.spec.conv == 's') {
+      // Symbols and stacks print as text through %s, honouring the width.
+      std::string text = render(t, p);
+      Type st = Type::string(static_cast<uint32_t>(text.size()) + 1);
+      out += format_one(piece.spec, st, reinterpret_cast<const uint8_t *>(text.c_str()));
+      continue;
+    }
+    if (piece.plain) {  // the common case, without snprintf
+      char buf[32];
+      switch (piece.spec.conv) {
+        case 'd':
+        case 'i':
+        case 'u':
+        case 'x': {
+          uint64_t v = read_int(t, p);
+          std::to_chars_result r;
+          if (piece.spec.conv == 'x')
+            r = std::to_chars(buf, buf + sizeof buf, v, 16);
+          else if (piece.spec.conv == 'u')
+            r = std::to_chars(buf, buf + sizeof buf, v);
+          else
+            r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v));
+          out.append(buf, r.ptr);
+          continue;
+        }
+        case 's':
+          if (t.is(TypeKind::String)) {
+            const char *s = reinterpret_cast<const char *>(p);
+            out.append(s, strnlen(s, t.size));
+            continue;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    out += format_one(piece.spec, t, p);
+  }
+}
+
+std::string format_printf(const std::string &fmt, const std::vector<Type> &types,
+                          const uint8_t *payload, const std::vector<uint32_t> &offsets,
+                          const ValueRenderer &render) {
+  std::string out;
+  format_printf_compiled(out, compile_printf_format(fmt), types, payload, offsets, render);
   return out;
 }
 

@@ -32,6 +32,25 @@ bool format_accepts(char conv, const Type &t, std::string *why);
 // Renders values the base layer cannot (kernel symbols, stacks) for %s.
 using ValueRenderer = std::function<std::string(const Type &, const uint8_t *)>;
 
+// A format parsed once per call site, so per-event formatting does no parsing.
+struct CompiledFormat {
+  struct Piece {
+    std::string literal;   // text before the conversion
+    bool has_arg = false;  // false for trailing text
+    FormatArgSpec spec;
+    std::string prefix, len;  // "%-5", "ll"
+    bool plain = false;       // no flags, width or length: formatted without snprintf
+  };
+  std::vector<Piece> pieces;
+};
+
+CompiledFormat compile_printf_format(const std::string &fmt);
+
+// Appends the formatted text to out (no allocation beyond out's growth).
+void format_printf_compiled(std::string &out, const CompiledFormat &cf, const std::vector<Type> &types,
+                            const uint8_t *payload, const std::vector<uint32_t> &offsets,
+                            const ValueRenderer &render = nullptr);
+
 std::string format_printf(const std::string &fmt, const std::vector<Type> &types,
                           const uint8_t *payload, const std::vector<uint32_t> &offsets,
                           const ValueRenderer &render = nullptr);

@@ -11,7 +11,9 @@
 namespace probe {
 
 Output::Output(std::FILE *out, OutputFormat format, const CompiledProgram &prog, std::vector<int> map_fds)
-    : out_(out), format_(format), prog_(prog), map_fds_(std::move(map_fds)) {}
+    : out_(out), format_(format), prog_(prog), map_fds_(std::move(map_fds)) {
+  for (const auto &p : prog.printfs) formats_.push_back(compile_printf_format(p.format));
+}
 
 void Output::printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size) {
   for (size_t i = 0; i < spec.args.size() && i < spec.offsets.size(); i++) {
@@ -20,11 +22,18 @@ void Output::printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t
       return;
     }
   }
-  std::string text = format_printf(spec.format, spec.args, payload, spec.offsets,
-                                   [this](const Type &t, const uint8_t *p) { return format_value(t, p, &values_); });
+  // Call sites from this program use their pre-parsed format.
+  const PrintfSpec *first = prog_.printfs.data();
+  size_t index = (&spec >= first && &spec < first + prog_.printfs.size()) ? size_t(&spec - first) : SIZE_MAX;
+  line_.clear();
+  auto render = [this](const Type &t, const uint8_t *p) { return format_value(t, p, &values_); };
+  if (index < formats_.size())
+    format_printf_compiled(line_, formats_[index], spec.args, payload, spec.offsets, render);
+  else
+    line_ = format_printf(spec.format, spec.args, payload, spec.offsets, render);
   if (format_ == OutputFormat::Json)
-    text = "{\"type\": \"printf\", \"data\": " + json_quote(text) + "}\n";
-  std::fwrite(text.data(), 1, text.size(), out_);
+    line_ = "{\"type\": \"printf\", \"data\": " + json_quote(line_) + "}\n";
+  std::fwrite(line_.data(), 1, line_.size(), out_);
 }
 
 void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t size) {

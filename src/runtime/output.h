@@ -8,6 +8,7 @@
 
 #include "codegen/artifact.h"
 #include "config.h"
+#include "frontend/printf_format.h"
 #include "runtime/value_format.h"
 #include "util/result.h"
 
@@ -44,6 +45,8 @@ class Output {
   const CompiledProgram &prog_;
   std::vector<int> map_fds_;
   ValueContext values_;
+  std::vector<CompiledFormat> formats_;  // prog.printfs, parsed once
+  std::string line_;                     // reused per event
 };
 
 }  // namespace probe
