@@ -136,8 +136,21 @@ void Lowering::emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
         uint64_t header = (uint64_t(id) << 32) | static_cast<uint32_t>(kind);
         b_->CreateStore(const_i64(header), rec);
         fill(gep(rec, sizeof(EventHeader)));
-        helper(BPF_FUNC_ringbuf_submit, llvm::Type::getVoidTy(llctx()), {rec, const_i64(0)});
+        helper(BPF_FUNC_ringbuf_submit, llvm::Type::getVoidTy(llctx()), {rec, submit_flags(kind)});
       });
+}
+
+llvm::Value *Lowering::submit_flags(EventKind kind) {
+  bool per_event = probe_.prog.kind != ProbeKind::Begin && probe_.prog.kind != ProbeKind::End &&
+                   (kind == EventKind::Printf || kind == EventKind::Print);
+  if (!per_event) return const_i64(0);  // control events wake the reader at once
+  // Per-event output does not wake the reader (a wakeup costs the traced
+  // thread more than the event itself); the reader drains on its poll
+  // interval, and a backlog of an eighth of the buffer forces a wakeup.
+  llvm::Value *avail =
+      helper(BPF_FUNC_ringbuf_query, i64(), {ms_.events, const_i64(BPF_RB_AVAIL_DATA)});
+  llvm::Value *backlog = b_->CreateICmpUGE(avail, const_i64(config().ringbuf_size / 8));
+  return b_->CreateSelect(backlog, const_i64(BPF_RB_FORCE_WAKEUP), const_i64(BPF_RB_NO_WAKEUP));
 }
 
 void Lowering::read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as) {

@@ -70,6 +70,8 @@ class Lowering {
   // with the payload pointer, submits; counts a lost event if full.
   void emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
                   const std::function<void(llvm::Value *payload)> &fill);
+  // Flags for bpf_ringbuf_submit: whether this event wakes the reader.
+  llvm::Value *submit_flags(EventKind kind);
   // Where untyped pointers point in this probe (user for uprobes).
   AddrSpace default_space() const;
   // Reads a NUL-terminated string from `src` (an i64 address) into dst.

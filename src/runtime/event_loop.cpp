@@ -94,6 +94,8 @@ int dispatch(EventLoop::State &s, const void *data, size_t size) {
 Status EventLoop::poll(int timeout_ms) {
   if (!s_->rb) return Ok{};
   int n = ring_buffer__poll(s_->rb, timeout_ms);
+  // Per-event records are submitted without waking us: take what arrived.
+  if (n >= 0) n = ring_buffer__consume(s_->rb);
   s_->out->flush();
   if (n < 0 && n != -EINTR) return sys_error("cannot read the events ring buffer", -n);
   return Ok{};
