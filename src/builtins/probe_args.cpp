@@ -157,7 +157,20 @@ std::vector<BuiltinVar> probe_arg_vars() {
          L.store_const_string(L.probe().prog.func, id.type.size, dst);
        }},
       {"probe", "the attach point that fired",
-       [](Sema &S, ast::Identifier &) { return probe_string_type(S, false); }, nullptr,
+       [](Sema &S, ast::Identifier &) {
+         // One program on many functions (kprobe_multi) names the one that
+         // fired at run time: "kprobe:" + the symbol at bpf_get_func_ip().
+         for (const auto *e : S.expansions())
+           if (!e->prog.funcs.empty()) {
+             Type t = Type::ksym();
+             t.name = std::string(e->provider->name()) + ":";
+             return t;
+           }
+         return probe_string_type(S, false);
+       },
+       [](Lowering &L, ast::Identifier &) {
+         return L.helper(BPF_FUNC_get_func_ip, L.i64(), {L.ctx_arg()});
+       },
        [](Lowering &L, ast::Identifier &id, llvm::Value *dst) {
          L.store_const_string(L.probe().prog.display, id.type.size, dst);
        }},

@@ -87,7 +87,8 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
     case TypeKind::Ksym: {
       uint64_t addr;
       std::memcpy(&addr, p, sizeof addr);
-      std::string name = ctx && ctx->ksym ? ctx->ksym(addr) : hex(addr);
+      // t.name is a prefix for probe names ("kprobe:"), empty for func/ksym().
+      std::string name = t.name + (ctx && ctx->ksym ? ctx->ksym(addr) : hex(addr));
       return json ? json_quote(name) : name;
     }
     case TypeKind::Kstack: return fmt_kstack(p, json, ctx);
