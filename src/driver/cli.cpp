@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -113,7 +114,17 @@ int parse_args(int argc, char **argv, CliArgs &a) {
       case kDryRun: a.cfg.dry_run = true; break;
       case kEmitElf: a.cfg.emit_elf = optarg; break;
       case kNoMulti: a.cfg.kprobe_multi = false; break;
-      case kMaxProbes: a.cfg.max_probes = static_cast<unsigned>(std::strtoul(optarg, nullptr, 10)); break;
+      case kMaxProbes: {
+        char *end = nullptr;
+        errno = 0;
+        long long n = std::strtoll(optarg, &end, 10);
+        if (end == optarg || *end || errno || n <= 0 || n > UINT_MAX) {
+          std::fprintf(stderr, "probe: error: --max-probes needs a positive number, not '%s'\n", optarg);
+          return 2;
+        }
+        a.cfg.max_probes = static_cast<unsigned>(n);
+        break;
+      }
       default: std::fputs(kUsage, stderr); return 2;
     }
   }

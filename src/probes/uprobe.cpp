@@ -61,6 +61,14 @@ class UprobeProvider : public ProbeProvider {
         diags.hint("list them with `probe -l 'uprobe:" + *path + ":*'`");
         return;
       }
+      // Each match below costs a symbol-table lookup: refuse before doing
+      // thousands of them (probe_spec_pass enforces the total).
+      if (out.size() + m->size() > cfg.max_probes) {
+        diags.error(ap.loc, "'" + ap.raw + "' matches " + std::to_string(m->size()) +
+                                " functions, more than the limit of " + std::to_string(cfg.max_probes) + " probes");
+        diags.hint("narrow the wildcard, or raise the limit with --max-probes N");
+        return;
+      }
       funcs = std::move(*m);
     } else {
       funcs.push_back(func);

@@ -8,6 +8,12 @@
 
 namespace probe {
 
+namespace {
+// Longer string values cannot live on the 512-byte BPF stack anyway, and
+// LLVM's optimiser is quadratic in their size (a 1 MB literal ran for minutes).
+constexpr size_t kMaxStringLiteral = 1024;
+}  // namespace
+
 Type parse_int_type_name(const std::string &name) {
   struct Entry {
     const char *name;
@@ -67,9 +73,16 @@ Type Sema::check(ast::Expr &e) {
       t = Type::integer(8, v <= static_cast<uint64_t>(INT64_MAX));
       break;
     }
-    case ast::ExprKind::String:
-      t = Type::string(static_cast<uint32_t>(ast::as<ast::String>(e).value.size()) + 1);
+    case ast::ExprKind::String: {
+      size_t n = ast::as<ast::String>(e).value.size();
+      if (n > kMaxStringLiteral) {
+        diags().error(e.loc, "string literal is too long (" + std::to_string(n) + " bytes, at most " +
+                                 std::to_string(kMaxStringLiteral) + ")");
+        return e.type = Type::none();
+      }
+      t = Type::string(static_cast<uint32_t>(n) + 1);
       break;
+    }
     case ast::ExprKind::Identifier: t = check_identifier(ast::as<ast::Identifier>(e)); break;
     case ast::ExprKind::Variable: {
       auto &v = ast::as<ast::Variable>(e);
@@ -122,6 +135,11 @@ Type Sema::check_positional(ast::Positional &p) {
   char *end = nullptr;
   (void)std::strtoll(s.c_str(), &end, 0);
   if (!s.empty() && *end == '\0') return Type::i64();
+  if (s.size() > kMaxStringLiteral) {
+    diags().error(p.loc, "positional parameter $" + std::to_string(p.index) + " is too long (" +
+                             std::to_string(s.size()) + " bytes, at most " + std::to_string(kMaxStringLiteral) + ")");
+    return Type::none();
+  }
   return Type::string(static_cast<uint32_t>(s.size()) + 1);
 }
 

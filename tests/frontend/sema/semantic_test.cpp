@@ -823,3 +823,46 @@ TEST(SemaPass, ErrorsStopThePipelineBeforeSema) {
   EXPECT_FALSE(a.ctx->available.count(Artifact::Ast));
   EXPECT_TRUE(a.ctx->var_types.empty());
 }
+
+// ---------------------------------------------------------------------------
+// Fuzzer findings: input that used to crash or hang the compiler
+
+// A 10k-term `1+1+...` chain (or 30k nested ifs) overflowed the stack in
+// sema, codegen and the -d ast printer; the parse pass now refuses it.
+TEST(SemaLimits, DeepNestingIsAnErrorNotAStackOverflow) {
+  std::string chain = "BEGIN { $x = 1";
+  for (int i = 0; i < 20000; i++) chain += "+1";
+  chain += "; }";
+  Diagnostic d = first_error(chain);
+  EXPECT_TRUE(contains(d.message, "nested too deeply")) << d.message;
+  EXPECT_EQ(d.loc.begin.line, 1);
+  EXPECT_EQ(d.loc.begin.column, 14);
+
+  std::string ifs = "BEGIN { ";
+  for (int i = 0; i < 20000; i++) ifs += "if (1) {";
+  ifs += std::string(20000, '}') + " }";
+  d = first_error(ifs);
+  EXPECT_TRUE(contains(d.message, "nested too deeply")) << d.message;
+
+  std::string fine = "BEGIN { $x = 1";
+  for (int i = 0; i < 900; i++) fine += "+1";
+  ok(fine + "; }");
+}
+
+// A 1 MB string literal made LLVM's optimiser run for minutes.
+TEST(SemaLimits, HugeStringLiteral) {
+  Diagnostic d = first_error("BEGIN { $s = \"" + std::string(5000, 'a') + "\"; }");
+  EXPECT_EQ(d.message, "string literal is too long (5000 bytes, at most 1024)");
+  EXPECT_EQ(d.loc.begin.column, 14);
+  ok("BEGIN { $s = \"" + std::string(1024, 'a') + "\"; }");
+  std::string r = fails("BEGIN { printf(\"%s\\n\", $1); }", {std::string(2000, 'b')});
+  EXPECT_TRUE(contains(r, "-e:1:24: error: positional parameter $1 is too long")) << r;
+}
+
+// uprobe:/proc/self/exe:* looked up each of ~30k symbols' offsets (re-reading
+// the symbol table each time) before checking --max-probes: minutes.
+TEST(SemaLimits, HugeUprobeWildcardHitsMaxProbesEarly) {
+  Diagnostic d = first_error("uprobe:/proc/self/exe:* { }");
+  EXPECT_TRUE(contains(d.message, "more than the limit of 1024 probes")) << d.message;
+  EXPECT_EQ(d.loc.begin.column, 1);
+}
