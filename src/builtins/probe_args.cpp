@@ -147,7 +147,7 @@ std::vector<BuiltinVar> probe_arg_vars() {
          // One program on many functions (kprobe_multi) learns which at run
          // time: the address, named in user space.
          for (const auto *e : S.expansions())
-           if (e->provider->context().func_ip) return Type::ksym();
+           if (e->provider->context().func_ip && !e->prog.funcs.empty()) return Type::ksym();
          return probe_string_type(S, true);
        },
        [](Lowering &L, ast::Identifier &) {

@@ -170,6 +170,12 @@ Result<SourceFile> read_source(const CliArgs &a) {
 // process, or probe itself.
 Result<std::string> self_exe(const Config &cfg) {
   std::string link = cfg.pid ? "/proc/" + std::to_string(*cfg.pid) + "/exe" : "/proc/self/exe";
+  // -p: uprobes go on /proc/PID/exe itself (see resolve_binary), not on the
+  // path the link names, which may be inside a container or deleted.
+  if (cfg.pid) {
+    if (access(link.c_str(), F_OK) != 0) return make_error("no process with pid " + std::to_string(*cfg.pid), errno);
+    return link;
+  }
   char buf[PATH_MAX];
   ssize_t n = readlink(link.c_str(), buf, sizeof(buf) - 1);
   if (n < 0) {

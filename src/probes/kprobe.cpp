@@ -25,6 +25,7 @@
 
 #include "probes/kernel_funcs.h"
 #include "probes/provider.h"
+#include "util/log.h"
 #include "probes/providers.h"
 #include "runtime/errors.h"
 
@@ -216,12 +217,23 @@ class KprobeProvider : public ProbeProvider {
       links.push_back(std::move(*l));
       return links;
     }
+    // One kprobe per function: a function the kernel refuses (listed as
+    // traceable but NOKPROBE) is skipped with a warning, as one bad match
+    // should not stop a wildcard; only no attachment at all is an error.
     links.reserve(p.funcs.size());
+    Error first;
+    size_t failed = 0;
     for (const auto &f : p.funcs) {
       auto l = attach_kprobe(prog, f, 0, ret_);
-      if (!l) return l.error();
+      if (!l) {
+        if (failed++ == 0) first = l.error();
+        PROBE_LOG(Warning, "skipping %s:%s: %s", std::string(name()).c_str(), f.c_str(),
+                  l.error().message.c_str());
+        continue;
+      }
       links.push_back(std::move(*l));
     }
+    if (links.empty() && failed) return first;
     return links;
   }
 

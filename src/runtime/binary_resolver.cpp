@@ -127,10 +127,21 @@ std::vector<std::string> ld_cache_lookup(const std::string &cache, const std::st
   return out;
 }
 
+// "/proc/123/..." (not /proc/self, which is probe itself).
+static bool is_proc_pid_path(const std::string &p) {
+  if (p.rfind("/proc/", 0) != 0 || p.size() < 7 || !isdigit(static_cast<unsigned char>(p[6]))) return false;
+  size_t i = 6;
+  while (i < p.size() && isdigit(static_cast<unsigned char>(p[i]))) i++;
+  return i < p.size() && p[i] == '/';
+}
+
 Result<std::string> resolve_binary(const std::string &target, std::optional<pid_t> pid) {
   if (target.empty()) return make_error("empty binary name in uprobe", EINVAL);
   if (target.find('/') != std::string::npos) {
-    if (is_file(target)) return real_path(target);
+    // /proc/PID/exe stays as written: the kernel follows the magic link to
+    // the right inode even when the path inside a container, or a deleted
+    // (upgraded) binary, would name a different or missing file here.
+    if (is_file(target)) return is_proc_pid_path(target) ? target : real_path(target);
     return make_error("cannot open '" + target + "': no such file", ENOENT,
                       "give an absolute path, a library name like `libc`, or a program in $PATH");
   }

@@ -1,5 +1,7 @@
 #include "runtime/event_loop.h"
 
+#include <csignal>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -17,6 +19,11 @@ struct EventLoop::State {
   int lost_fd = -1;
   uint64_t lost_reported = 0;
   bool exit_seen = false;
+  // While polling (not draining), stop after a batch or on a stop request so
+  // a busy producer cannot keep the loop from checking Ctrl-C and exit().
+  bool bounded = false;
+  size_t batch = 0;
+  const volatile sig_atomic_t *stop = nullptr;
   bool discard = false;
   const CompiledProgram *prog = nullptr;
   Output *out = nullptr;
@@ -32,7 +39,10 @@ namespace {
 int dispatch(EventLoop::State &s, const void *data, size_t size);
 
 int on_sample(void *ctx, void *data, size_t size) {
-  return dispatch(*static_cast<EventLoop::State *>(ctx), data, size);
+  auto &s = *static_cast<EventLoop::State *>(ctx);
+  int rc = dispatch(s, data, size);  // the record is consumed either way
+  if (rc == 0 && s.bounded && (++s.batch >= 65536 || s.exit_seen || (s.stop && *s.stop))) return -EINTR;
+  return rc;
 }
 
 }  // namespace
@@ -93,6 +103,8 @@ int dispatch(EventLoop::State &s, const void *data, size_t size) {
 
 Status EventLoop::poll(int timeout_ms) {
   if (!s_->rb) return Ok{};
+  s_->bounded = true;
+  s_->batch = 0;
   int n = ring_buffer__poll(s_->rb, timeout_ms);
   // Per-event records are submitted without waking us: take what arrived.
   if (n >= 0) n = ring_buffer__consume(s_->rb);
@@ -103,6 +115,7 @@ Status EventLoop::poll(int timeout_ms) {
 
 Status EventLoop::drain() {
   if (!s_->rb) return Ok{};
+  s_->bounded = false;
   int n = ring_buffer__consume(s_->rb);
   s_->out->flush();
   if (n < 0 && n != -EINTR) return sys_error("cannot read the events ring buffer", -n);
@@ -110,6 +123,8 @@ Status EventLoop::drain() {
 }
 
 bool EventLoop::exit_requested() const { return s_->exit_seen; }
+
+void EventLoop::set_stop_flag(const volatile sig_atomic_t *stop) { s_->stop = stop; }
 
 void EventLoop::accept_after_exit() { s_->discard = false; }
 

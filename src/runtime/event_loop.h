@@ -2,6 +2,8 @@
 // EventHeader to Output; also watches the `lost_events` counter.
 #pragma once
 
+#include <csignal>
+
 #include <cstdint>
 #include <memory>
 
@@ -27,6 +29,8 @@ class EventLoop {
   Status drain();
   // An exit() event was seen.
   bool exit_requested() const;
+  // A flag (set by a signal handler) that makes poll() return early.
+  void set_stop_flag(const volatile sig_atomic_t *stop);
   // After exit(), further records are dropped (like bpftrace) until this is called.
   void accept_after_exit();
   // Prints "Lost N events" for losses since the last report.

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include "runtime/bpf_object.h"
@@ -98,6 +99,7 @@ Status attach_all(const CompiledProgram &prog, BpfObject &obj, const AttachFn &a
                   std::vector<BpfLink> *links) {
   for (const auto &p : prog.probes) {
     if (p.kind == ProbeKind::Begin || p.kind == ProbeKind::End) continue;
+    if (g_stop) break;  // Ctrl-C while attaching: stop, then END and maps as usual
     bpf_program *bp = obj.find_program(p.prog_name);
     if (!bp) return make_error("program '" + p.prog_name + "' for " + p.display + " is missing from the object");
     if (!attach) return make_error("no attach function for " + p.display);
@@ -116,8 +118,17 @@ Status attach_all(const CompiledProgram &prog, BpfObject &obj, const AttachFn &a
 // Whether the traced process (-p or -c) is gone.
 bool target_gone(const Config &cfg, ChildProcess *child) {
   if (child) return child->exited();
-  if (cfg.pid) return kill(*cfg.pid, 0) != 0 && errno == ESRCH;
-  return false;
+  if (!cfg.pid) return false;
+  if (kill(*cfg.pid, 0) != 0 && errno == ESRCH) return true;
+  // A zombie whose parent has not reaped it yet has exited too.
+  std::FILE *f = std::fopen(("/proc/" + std::to_string(*cfg.pid) + "/stat").c_str(), "r");
+  if (!f) return true;
+  char buf[512];
+  size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char *paren = std::strrchr(buf, ')');
+  return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
 }
 
 // Polls until a signal, exit(), or the traced process ending.
@@ -167,6 +178,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   auto loop = EventLoop::create(obj.map_fd(kEventsMap), obj.map_fd(kLostMap), prog, out);
   if (!loop) return report_error(stderr, loop.error()), 1;
   SignalGuard signals;
+  loop->set_stop_flag(&g_stop);
   out.attached_probes(count_attach_points(prog));
   if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
   if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
@@ -177,7 +189,9 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
       std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
       std::fflush(stdout);
     }
-    if (child)
+    // Not when Ctrl-C came during attach (the command must not start), nor
+    // when the held child already died (writing to its pipe would SIGPIPE us).
+    if (child && !g_stop && !child->exited())
       if (auto st = child->release(); !st) return report_error(stderr, st.error()), 1;
     if (auto st = pump(*loop, cfg, child); !st) report_error(stderr, st.error());
   }
