@@ -2,7 +2,8 @@
 # Fresh Debian 12, as root: installs the dependencies, builds, then runs
 #   1. the unit tests (ctest),
 #   2. the runtime corpus natively (uprobes, tracepoints, BEGIN/END, errors),
-#   3. the VM suite: the corpus again inside the test VM (Linux 6.1).
+#   3. a short fuzz run: probe --dry-run must never crash on bad input,
+#   4. the VM suite: the corpus again inside the test VM (Linux 6.1).
 # Exits non-zero if any part failed; a VM suite that cannot run (no qemu or
 # test kernel) is reported as skipped, not failed.
 set -uo pipefail
@@ -21,6 +22,10 @@ echo; echo "=== runtime corpus (native) ==="
 if "$python" tests/corpus/run_corpus.py --probe "$build/probe" --build "$build" --requires native \
     --junit "$build/corpus-native.xml"; then result[corpus]=passed; else result[corpus]=FAILED; fi
 
+echo; echo "=== fuzz (probe --dry-run on mutated programs and flags; crashes fail) ==="
+if "$python" tests/fuzz/fuzz_dry_run.py --probe "$build/probe" --iterations 1000 --seed "${PROBE_FUZZ_SEED:-1}"; then
+  result[fuzz]=passed; else result[fuzz]=FAILED; fi
+
 echo; echo "=== VM suite ==="
 tests/vm/run-vm-suite.sh
 case $? in
@@ -31,7 +36,7 @@ esac
 
 echo; echo "=== summary ==="
 rc=0
-for part in ctest corpus vm; do
+for part in ctest corpus fuzz vm; do
   echo "  $part: ${result[$part]}"
   [ "${result[$part]}" = FAILED ] && rc=1
 done
