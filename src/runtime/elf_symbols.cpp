@@ -42,7 +42,18 @@ class ElfFile {
 struct FuncSym {
   std::string name;
   uint64_t vaddr;
+  bool ifunc = false;        // a resolver that runs once at load, not the function
+  bool non_default = false;  // an old symbol version ("f@V"; .gnu.version hidden bit)
 };
+
+// The .gnu.version entries parallel to .dynsym, or null.
+Elf_Data *versym_data(Elf *elf) {
+  for (Elf_Scn *scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_GNU_versym) return elf_getdata(scn, nullptr);
+  }
+  return nullptr;
+}
 
 bool is_func(const GElf_Sym &s) {
   int type = GELF_ST_TYPE(s.st_info);
@@ -59,16 +70,23 @@ std::vector<FuncSym> read_symbols(Elf *elf, Elf64_Word sh_type, bool *found) {
     *found = true;
     Elf_Data *data = elf_getdata(scn, nullptr);
     if (!data) continue;
+    Elf_Data *versyms = sh_type == SHT_DYNSYM ? versym_data(elf) : nullptr;
     size_t n = sh.sh_size / sh.sh_entsize;
     for (size_t i = 0; i < n; i++) {
       GElf_Sym s;
       if (!gelf_getsym(data, int(i), &s) || !is_func(s)) continue;
       const char *name = elf_strptr(elf, sh.sh_link, s.st_name);
       if (!name || !*name) continue;
-      std::string nm = name;
-      size_t at = nm.find('@');  // versioned names: "malloc@@GLIBC_2.2.5"
-      if (at != std::string::npos) nm.resize(at);
-      out.push_back({nm, s.st_value});
+      FuncSym f{name, s.st_value};
+      size_t at = f.name.find('@');  // versioned names: "malloc@@GLIBC_2.2.5"
+      if (at != std::string::npos) {
+        f.non_default = f.name.compare(at, 2, "@@") != 0;
+        f.name.resize(at);
+      }
+      GElf_Versym vs;
+      if (versyms && gelf_getversym(versyms, int(i), &vs) && (vs & 0x8000)) f.non_default = true;
+      f.ifunc = GELF_ST_TYPE(s.st_info) == STT_GNU_IFUNC;
+      out.push_back(std::move(f));
     }
   }
   return out;
@@ -101,8 +119,28 @@ Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &
   bool has_symtab = false, has_dynsym = false;
   for (Elf64_Word type : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)}) {
     auto syms = read_symbols(f.get(), type, type == SHT_SYMTAB ? &has_symtab : &has_dynsym);
-    for (const auto &s : syms) {
-      if (s.name != sym) continue;
+    // The default version of a versioned symbol is the one callers bind to.
+    const FuncSym *pick = nullptr;
+    for (const auto &s : syms)
+      if (s.name == sym && (!pick || (pick->non_default && !s.non_default))) pick = &s;
+    if (pick) {
+      const FuncSym &s = *pick;
+      if (s.ifunc) {
+        // Are the implementations it chooses from visible to probe?
+        bool impl = false;
+        std::string pat = "*" + sym + "*";
+        for (Elf64_Word t : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)}) {
+          bool any = false;
+          for (const auto &o : read_symbols(f.get(), t, &any))
+            impl = impl || (!o.ifunc && fnmatch(pat.c_str(), o.name.c_str(), 0) == 0);
+        }
+        return make_error("'" + sym + "' in " + path + " is an IFUNC resolver: it runs once when the program is loaded, "
+                          "not on each call", EINVAL,
+                          impl ? "probe the implementation it selects instead; list them with `probe -l 'uprobe:" + path +
+                                     ":" + pat + "'`"
+                               : "its implementations are not in " + path + "'s symbol table (stripped); probe a "
+                                 "caller instead, or a copy of the library with symbols");
+      }
       auto off = vaddr_to_offset(f.get(), s.vaddr);
       if (!off)
         return make_error("function '" + sym + "' in " + path + " is outside every loadable segment",
@@ -120,7 +158,8 @@ Result<std::vector<std::string>> match_symbols(const std::string &path, const st
   bool found = false;
   for (Elf64_Word type : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)})
     for (auto &s : read_symbols(f.get(), type, &found))
-      if (fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) names.push_back(std::move(s.name));
+      // IFUNC resolvers never run per call: a wildcard leaves them out.
+      if (!s.ifunc && fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) names.push_back(std::move(s.name));
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;

@@ -71,6 +71,30 @@ TEST(ElfSymbols, LibcDynsymOffsetMatchesDlsym) {
   EXPECT_EQ(*off, offset_from_maps(reinterpret_cast<uintptr_t>(addr)));
 }
 
+// libc has two pthread_cond_wait versions; callers bind to the default one.
+TEST(ElfSymbols, DefaultSymbolVersionWins) {
+  auto libc = resolve_binary("libc", std::nullopt);
+  ASSERT_TRUE(libc.ok()) << libc.error().message;
+  void *def = dlvsym(RTLD_DEFAULT, "pthread_cond_wait", "GLIBC_2.3.2");
+  void *old = dlvsym(RTLD_DEFAULT, "pthread_cond_wait", "GLIBC_2.2.5");
+  if (!def || !old || def == old) GTEST_SKIP() << "this libc has one pthread_cond_wait version";
+  auto off = symbol_file_offset(*libc, "pthread_cond_wait");
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_EQ(*off, offset_from_maps(reinterpret_cast<uintptr_t>(def)));
+}
+
+// An IFUNC resolver runs once at load: probing it would never fire.
+TEST(ElfSymbols, IfuncResolverIsRefused) {
+  auto libc = resolve_binary("libc", std::nullopt);
+  ASSERT_TRUE(libc.ok()) << libc.error().message;
+  auto off = symbol_file_offset(*libc, "strlen");
+  ASSERT_FALSE(off.ok());
+  EXPECT_NE(off.error().message.find("IFUNC resolver"), std::string::npos) << off.error().message;
+  auto m = match_symbols(*libc, "strlen");
+  ASSERT_TRUE(m.ok());
+  EXPECT_TRUE(m->empty());
+}
+
 TEST(ResolveBinary, LibraryNames) {
   for (const char *name : {"libc", "libc.so.6", "c"}) {
     auto r = resolve_binary(name, std::nullopt);
