@@ -183,6 +183,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
   if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
   std::vector<BpfLink> links;
+  bool failed = false;  // reading events failed: END and maps still run, exit 1
   if (!loop->exit_requested()) {
     if (auto st = attach_all(prog, obj, attach, &links); !st) return report_error(stderr, st.error()), 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
@@ -193,7 +194,10 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
     // when the held child already died (writing to its pipe would SIGPIPE us).
     if (child && !g_stop && !child->exited())
       if (auto st = child->release(); !st) return report_error(stderr, st.error()), 1;
-    if (auto st = pump(*loop, cfg, child); !st) report_error(stderr, st.error());
+    if (auto st = pump(*loop, cfg, child); !st) {
+      report_error(stderr, st.error());
+      failed = true;
+    }
   }
   links.clear();  // detach before END so nothing else fires
   (void)loop->drain();
@@ -202,7 +206,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   (void)loop->drain();
   out.print_all_maps();
   loop->report_lost();
-  return 0;
+  return failed ? 1 : 0;
 }
 
 }  // namespace
