@@ -112,7 +112,9 @@ int num_cpus(const MapSpec &spec) {
 // Batch lookup; returns false (without error) when the kernel lacks it for this map.
 Result<bool> read_batch(const MapSpec &spec, int fd, uint32_t slot,
                         std::vector<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> *raw) {
-  uint32_t chunk = std::max<uint32_t>(spec.max_entries, 1);
+  // Small batches, paginated: a whole-map buffer is max_entries x value x
+  // CPUs (megabytes on big machines) for every print() of a mostly empty map.
+  uint32_t chunk = std::min<uint32_t>(std::max<uint32_t>(spec.max_entries, 1), 256);
   std::vector<uint8_t> keys(size_t(chunk) * spec.key_size), vals(size_t(chunk) * slot);
   std::vector<uint8_t> in(std::max<uint32_t>(spec.key_size, 8)), out(in.size());
   bool first = true;
@@ -121,6 +123,12 @@ Result<bool> read_batch(const MapSpec &spec, int fd, uint32_t slot,
     int rc = bpf_map_lookup_batch(fd, first ? nullptr : in.data(), out.data(), keys.data(),
                                   vals.data(), &count, nullptr);
     int err = rc ? errno : 0;
+    if (rc && err == ENOSPC && chunk < spec.max_entries) {  // a hash bucket larger than the batch
+      chunk = std::min<uint32_t>(chunk * 2, spec.max_entries);
+      keys.resize(size_t(chunk) * spec.key_size);
+      vals.resize(size_t(chunk) * slot);
+      continue;
+    }
     if (rc && err != ENOENT) {
       if (first && (err == EINVAL || err == ENOTSUP || err == EOPNOTSUPP || err == 524)) return false;
       return sys_error("cannot read map " + spec.name, err);
