@@ -14,6 +14,7 @@
 
 #include "driver/compiler.h"
 #include "driver/list.h"
+#include "runtime/errors.h"
 #include "runtime/process.h"
 #include "runtime/session.h"
 #include "util/log.h"
@@ -201,7 +202,7 @@ int run_cli(int argc, char **argv) {
   Logger::get().set_level(cfg.verbose ? LogLevel::Debug : LogLevel::Warning);
   auto src = read_source(a);
   if (!src) {
-    std::fprintf(stderr, "probe: error: %s\n", src.error().message.c_str());
+    report_error(stderr, src.error());
     return 1;
   }
   // The -c child is spawned (held before exec) before compiling: its pid is
@@ -210,8 +211,7 @@ int run_cli(int argc, char **argv) {
   if (!cfg.cmd.empty()) {
     auto c = ChildProcess::spawn_held(cfg.cmd);
     if (!c) {
-      std::fprintf(stderr, "probe: error: %s\n", c.error().message.c_str());
-      if (!c.error().hint.empty()) std::fprintf(stderr, "hint: %s\n", c.error().hint.c_str());
+      report_error(stderr, c.error());
       return 1;
     }
     child.emplace(std::move(*c));
@@ -219,8 +219,7 @@ int run_cli(int argc, char **argv) {
   }
   auto exe = child ? Result<std::string>(child->exe_path()) : self_exe(cfg);
   if (!exe) {
-    std::fprintf(stderr, "probe: error: %s\n", exe.error().message.c_str());
-    if (!exe.error().hint.empty()) std::fprintf(stderr, "hint: %s\n", exe.error().hint.c_str());
+    report_error(stderr, exe.error());
     return 1;
   }
   cfg.self_exe = *exe;

@@ -22,6 +22,12 @@ Diagnostic &Diagnostics::error(const Loc &loc, std::string message) {
   return diags_.back();
 }
 
+Diagnostic &Diagnostics::error(const Loc &loc, const Error &e) {
+  Diagnostic &d = error(loc, e.message);
+  if (!e.hint.empty()) d.hints.push_back(e.hint);
+  return d;
+}
+
 Diagnostic &Diagnostics::error(std::string message) {
   diags_.push_back(Diagnostic{Severity::Error, Loc{}, false, std::move(message), {}});
   return diags_.back();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "frontend/location.h"
+#include "util/result.h"
 
 namespace probe {
 
@@ -35,6 +36,8 @@ class Diagnostics {
  public:
   // Records an error at loc and returns it so callers can add hints.
   Diagnostic &error(const Loc &loc, std::string message);
+  // Records a system error (a Result's Error) at loc, with its hint if any.
+  Diagnostic &error(const Loc &loc, const Error &e);
   // Records an error that has no source location (e.g. a bad flag).
   Diagnostic &error(std::string message);
   // Records a warning at loc.

@@ -158,8 +158,7 @@ class FentryProvider : public ProbeProvider {
     for (const auto &f : funcs) {
       auto proto = env.btf.func(f);
       if (!proto) {
-        diags.error(ap.loc, proto.error().message);
-        if (!proto.error().hint.empty()) diags.hint(proto.error().hint);
+        diags.error(ap.loc, proto.error());
         return;
       }
       ExpandedProbe e;
@@ -246,8 +245,7 @@ class FentryProvider : public ProbeProvider {
     if (fd) {
       auto params = bpf_func_params(*fd, func);
       if (!params) {
-        diags.error(ap.loc, params.error().message);
-        if (!params.error().hint.empty()) diags.hint(params.error().hint);
+        diags.error(ap.loc, params.error());
         return;
       }
       FuncProto proto;

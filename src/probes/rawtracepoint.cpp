@@ -40,8 +40,7 @@ class RawTracepointProvider : public ProbeProvider {
     } else if (has_wildcard(tp)) {
       auto l = list_tracepoints("*", tp);
       if (!l) {
-        diags.error(ap.loc, l.error().message);
-        if (!l.error().hint.empty()) diags.hint(l.error().hint);
+        diags.error(ap.loc, l.error());
         return;
       }
       for (auto &[cat, ev] : *l) names.push_back(ev);

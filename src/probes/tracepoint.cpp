@@ -42,8 +42,7 @@ class TracepointProvider : public ProbeProvider {
     if (has_wildcard(ap.parts[1]) || has_wildcard(ap.parts[2])) {
       auto l = list_tracepoints(ap.parts[1], ap.parts[2]);
       if (!l) {
-        diags.error(ap.loc, l.error().message);
-        if (!l.error().hint.empty()) diags.hint(l.error().hint);
+        diags.error(ap.loc, l.error());
         return;
       }
       if (l->empty()) {
@@ -59,8 +58,7 @@ class TracepointProvider : public ProbeProvider {
       auto rec = tracepoint_format(cat, ev);
       if (!rec) rec = from_btf(env.btf, cat, ev, rec.error());
       if (!rec) {
-        diags.error(ap.loc, rec.error().message);
-        if (!rec.error().hint.empty()) diags.hint(rec.error().hint);
+        diags.error(ap.loc, rec.error());
         return;
       }
       ExpandedProbe e;

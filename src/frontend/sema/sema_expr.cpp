@@ -318,8 +318,7 @@ std::shared_ptr<const Record> Sema::resolve_record(const Type &t, const Loc &loc
   if (t.record) return t.record;
   auto r = ctx_.btf().record(t.name);
   if (!r) {
-    diags().error(loc, r.error().message);
-    if (!r.error().hint.empty()) diags().hint(r.error().hint);
+    diags().error(loc, r.error());
     return nullptr;
   }
   return *r;
@@ -382,8 +381,7 @@ Type Sema::check_cast(ast::Cast &c) {
   if (target.kind == TypeKind::None && is_record) {
     auto t = ctx_.btf().type(c.target.name);
     if (!t) {
-      diags().error(c.target.loc, t.error().message);
-      if (!t.error().hint.empty()) diags().hint(t.error().hint);
+      diags().error(c.target.loc, t.error());
       return Type::none();
     }
     if (c.target.pointer_depth == 0) {
