@@ -44,16 +44,14 @@ class UprobeProvider : public ProbeProvider {
     if (binary == "/proc/self/exe" && !cfg.self_exe.empty()) binary = cfg.self_exe;
     auto path = resolve_binary(binary, cfg.pid);
     if (!path) {
-      diags.error(ap.loc, path.error().message);
-      if (!path.error().hint.empty()) diags.hint(path.error().hint);
+      diags.error(ap.loc, path.error());
       return;
     }
     std::vector<std::string> funcs;
     if (has_wildcard(func)) {
       auto m = match_symbols(*path, func);
       if (!m) {
-        diags.error(ap.loc, m.error().message);
-        if (!m.error().hint.empty()) diags.hint(m.error().hint);
+        diags.error(ap.loc, m.error());
         return;
       }
       if (m->empty()) {
@@ -61,8 +59,8 @@ class UprobeProvider : public ProbeProvider {
         diags.hint("list them with `probe -l 'uprobe:" + *path + ":*'`");
         return;
       }
-      // Each match below costs a symbol-table lookup: refuse before doing
-      // thousands of them (probe_spec_pass enforces the total).
+      // Refuse before generating thousands of programs (probe_spec_pass
+      // enforces the total).
       if (out.size() + m->size() > cfg.max_probes) {
         diags.error(ap.loc, "'" + ap.raw + "' matches " + std::to_string(m->size()) +
                                 " functions, more than the limit of " + std::to_string(cfg.max_probes) + " probes");
@@ -73,18 +71,18 @@ class UprobeProvider : public ProbeProvider {
     } else {
       funcs.push_back(func);
     }
-    for (const auto &f : funcs) {
-      auto off = symbol_file_offset(*path, f);
-      if (!off) {
-        diags.error(ap.loc, off.error().message);
-        if (!off.error().hint.empty()) diags.hint(off.error().hint);
-        return;
-      }
+    auto offsets = symbol_file_offsets(*path, funcs);
+    if (!offsets) {
+      diags.error(ap.loc, offsets.error());
+      return;
+    }
+    for (size_t i = 0; i < funcs.size(); i++) {
+      const std::string &f = funcs[i];
       ExpandedProbe e;
       e.prog.kind = kind();
       e.prog.path = *path;
       e.prog.func = f;
-      e.prog.offset = *off;
+      e.prog.offset = (*offsets)[i];
       e.prog.display = std::string(name()) + ":" + *path + ":" + f;
       e.prog.loc = ap.loc;
       out.push_back(std::move(e));

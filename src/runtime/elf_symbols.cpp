@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <unordered_map>
 
 #include "runtime/errors.h"
 
@@ -113,42 +114,78 @@ Error not_found(const std::string &path, const std::string &what, bool stripped)
 
 }  // namespace
 
-Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &sym) {
+namespace {
+
+// Both symbol tables of one file, read once, with each name's preferred
+// entry: the first one, unless a later one is the default version (the
+// version callers bind to).
+struct SymbolTables {
+  std::vector<FuncSym> tables[2];  // .symtab, then .dynsym: the lookup order
+  bool has_symtab = false, has_dynsym = false;
+  std::unordered_map<std::string, const FuncSym *> best[2];
+
+  void load(Elf *elf) {
+    tables[0] = read_symbols(elf, SHT_SYMTAB, &has_symtab);
+    tables[1] = read_symbols(elf, SHT_DYNSYM, &has_dynsym);
+    for (int t = 0; t < 2; t++)
+      for (const auto &s : tables[t]) {
+        const FuncSym *&pick = best[t][s.name];
+        if (!pick || (pick->non_default && !s.non_default)) pick = &s;
+      }
+  }
+
+  const FuncSym *find(const std::string &sym) const {
+    for (const auto &b : best) {
+      auto it = b.find(sym);
+      if (it != b.end()) return it->second;
+    }
+    return nullptr;
+  }
+};
+
+Result<uint64_t> offset_of(Elf *elf, const SymbolTables &st, const std::string &path, const std::string &sym) {
+  const FuncSym *s = st.find(sym);
+  if (!s) return not_found(path, "function '" + sym + "'", !st.has_symtab);
+  if (s->ifunc) {
+    // Are the implementations it chooses from visible to probe?
+    bool impl = false;
+    std::string pat = "*" + sym + "*";
+    for (const auto &table : st.tables)
+      for (const auto &o : table) impl = impl || (!o.ifunc && fnmatch(pat.c_str(), o.name.c_str(), 0) == 0);
+    return make_error("'" + sym + "' in " + path + " is an IFUNC resolver: it runs once when the program is loaded, "
+                      "not on each call", EINVAL,
+                      impl ? "probe the implementation it selects instead; list them with `probe -l 'uprobe:" + path +
+                                 ":" + pat + "'`"
+                           : "its implementations are not in " + path + "'s symbol table (stripped); probe a "
+                             "caller instead, or a copy of the library with symbols");
+  }
+  auto off = vaddr_to_offset(elf, s->vaddr);
+  if (!off)
+    return make_error("function '" + sym + "' in " + path + " is outside every loadable segment", ENOEXEC);
+  return *off;
+}
+
+}  // namespace
+
+Result<std::vector<uint64_t>> symbol_file_offsets(const std::string &path, const std::vector<std::string> &syms) {
   ElfFile f;
   if (auto st = f.open(path); !st) return st.error();
-  bool has_symtab = false, has_dynsym = false;
-  for (Elf64_Word type : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)}) {
-    auto syms = read_symbols(f.get(), type, type == SHT_SYMTAB ? &has_symtab : &has_dynsym);
-    // The default version of a versioned symbol is the one callers bind to.
-    const FuncSym *pick = nullptr;
-    for (const auto &s : syms)
-      if (s.name == sym && (!pick || (pick->non_default && !s.non_default))) pick = &s;
-    if (pick) {
-      const FuncSym &s = *pick;
-      if (s.ifunc) {
-        // Are the implementations it chooses from visible to probe?
-        bool impl = false;
-        std::string pat = "*" + sym + "*";
-        for (Elf64_Word t : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)}) {
-          bool any = false;
-          for (const auto &o : read_symbols(f.get(), t, &any))
-            impl = impl || (!o.ifunc && fnmatch(pat.c_str(), o.name.c_str(), 0) == 0);
-        }
-        return make_error("'" + sym + "' in " + path + " is an IFUNC resolver: it runs once when the program is loaded, "
-                          "not on each call", EINVAL,
-                          impl ? "probe the implementation it selects instead; list them with `probe -l 'uprobe:" + path +
-                                     ":" + pat + "'`"
-                               : "its implementations are not in " + path + "'s symbol table (stripped); probe a "
-                                 "caller instead, or a copy of the library with symbols");
-      }
-      auto off = vaddr_to_offset(f.get(), s.vaddr);
-      if (!off)
-        return make_error("function '" + sym + "' in " + path + " is outside every loadable segment",
-                          ENOEXEC);
-      return *off;
-    }
+  SymbolTables tables;
+  tables.load(f.get());
+  std::vector<uint64_t> offsets;
+  offsets.reserve(syms.size());
+  for (const auto &sym : syms) {
+    auto off = offset_of(f.get(), tables, path, sym);
+    if (!off) return off.error();
+    offsets.push_back(*off);
   }
-  return not_found(path, "function '" + sym + "'", !has_symtab);
+  return offsets;
+}
+
+Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &sym) {
+  auto offs = symbol_file_offsets(path, {sym});
+  if (!offs) return offs.error();
+  return offs->front();
 }
 
 Result<std::vector<std::string>> match_symbols(const std::string &path, const std::string &glob) {

@@ -18,6 +18,10 @@ namespace probe {
 // translated through the PT_LOAD headers; works for PIE and non-PIE.
 Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &sym);
 
+// The file offsets of many functions, reading path's symbol tables once
+// (a uprobe wildcard's matches); fails at the first one missing.
+Result<std::vector<uint64_t>> symbol_file_offsets(const std::string &path, const std::vector<std::string> &syms);
+
 // Function names in path matching a shell glob, sorted and unique.
 Result<std::vector<std::string>> match_symbols(const std::string &path, const std::string &glob);
 
