@@ -89,6 +89,14 @@ def fault_cases():
                            [r"cannot attach to uprobe .*faulttarget at 0x[0-9a-f]+ \(pid \d+\): "]))
         cases.append(fault(f"link_create_3rd_{e}", ["--bpf-cmd", "BPF_LINK_CREATE", "--nth", "3", "--errno", e],
                            [r"cannot attach to tracepoint:syscalls:sys_enter_clock_nanosleep: "]))
+    # A perf event per CPU (profile): the last CPU's fails after the others attached.
+    ncpu = os.cpu_count() or 1
+    prof = ('uprobe:/proc/self/exe:pffault_fn { @pffault = count(); } profile:hz:99 { @pfprof = count(); }')
+    for e in ["EMFILE", "EBUSY", "ENOMEM"]:
+        cases.append(Case(f"perf_event_open_profile_last_cpu_{e}",
+                          ["{faultexec}", "--syscall", "perf_event_open", "--nth", str(1 + ncpu), "--errno", e, "--",
+                           "{probe}", "-c", "{target} {pidfile} 5", "-e", prof],
+                          stderr=[r"cannot attach to perf event software:cpu-clock on CPU \d+: "]))
     # Map creation of the ring buffer specifically (ENOSPC/E2BIG: too big for the kernel).
     for e in ["ENOMEM", "E2BIG", "ENOSPC"]:
         cases.append(fault(f"ringbuf_{e}", ["--bpf-cmd", "BPF_MAP_CREATE", "--map-type", "RINGBUF", "--errno", e],
