@@ -266,6 +266,36 @@ def tracefs_cases():
     ]
 
 
+def vm_cases():
+    """kprobe and fentry faults: this host cannot run them; in the VM (PROBE_IN_VM=1) they run."""
+    needs = lambda: None if os.environ.get("PROBE_IN_VM") == "1" else "kprobes/fentry: run in the VM"
+    up = "uprobe:/proc/self/exe:pffault_fn { @pffault = count(); } "
+    kp, multi, fe = (up + "kprobe:vfs_read { @pfk = count(); } END {}",
+                     up + "kprobe:vfs_read* { @pfk = count(); } END {}",
+                     up + "fentry:vfs_read { @pfk = count(); } END {}")
+    run = lambda rule, prog: ["{faultexec}"] + rule + ["--", "{probe}", "-c", "{target} {pidfile} 3", "-e", prog]
+    c = []
+    # (Not ENOSPC for program loads: libbpf takes it as "log buffer too small" and retries.)
+    for e in ["EMFILE", "ENOMEM", "E2BIG"]:
+        # The 2nd perf_event_open is the kprobe's (the 1st is the uprobe's).
+        c.append(Case(f"vm_kprobe_perf_event_open_{e}", run(["--syscall", "perf_event_open", "--nth", "2",
+                                                             "--errno", e], kp),
+                      stderr=[r"^probe: error: cannot attach to kprobe:vfs_read: "], needs=needs))
+        c.append(Case(f"vm_fentry_prog_load_{e}", run(["--bpf-cmd", "BPF_PROG_LOAD", "--prog-type", "TRACING",
+                                                       "--errno", e], fe),
+                      stderr=[r"^probe: error: cannot load the BPF program of fentry:vfs_read: "],
+                      stderr_none=["verifier"], needs=needs))
+        # BPF_LINK_CREATE: perf-link feature test, the uprobe's link, then the fentry's.
+        c.append(Case(f"vm_fentry_link_create_{e}", run(["--bpf-cmd", "BPF_LINK_CREATE", "--nth", "3",
+                                                         "--errno", e], fe),
+                      stderr=[r"^probe: error: cannot attach to fentry/fexit program vfs_read_\d+: "], needs=needs))
+    # kprobe_multi's link failing: probe falls back to one kprobe per function.
+    c.append(Case("vm_kprobe_multi_link_fails_falls_back", run(["--bpf-cmd", "BPF_LINK_CREATE", "--errno", "ENOMEM"],
+                                                              multi),
+                  rc=0, stdout=[r"^@pffault: 3$", r"^@pfk: \d+$"], needs=needs))
+    return c
+
+
 def ifunc_case():
     """uprobe:libc:mem* attaches every match except IFUNC resolvers (memcpy, memset...)."""
     return Case("ifunc_wildcard_real_run", ["{probe}", "-c", "{target} {pidfile} 3",
@@ -413,7 +443,7 @@ def main():
         return 0
     tmp = tempfile.mkdtemp(prefix="probe-faults-")
     os.chmod(tmp, 0o755)  # nobody runs probe from here
-    cases = fault_cases() + cli_cases(tmp) + tracefs_cases() + [ifunc_case()]
+    cases = fault_cases() + cli_cases(tmp) + tracefs_cases() + [ifunc_case()] + vm_cases()
     passed = failed = skipped = 0
     t0 = time.monotonic()
     try:
