@@ -25,23 +25,24 @@ bool uses_shell_syntax(const std::string &cmd) {
   return cmd.find_first_of("|&;<>()$`*?[]{}~#\n") != std::string::npos;
 }
 
-// The executable execvp would run for name; a name with a slash is taken as
-// written (canonical when it exists), else the first match in $PATH.
-std::string find_program(const std::string &name) {
-  auto canonical = [](const std::string &p) {
-    char buf[PATH_MAX];
-    return realpath(p.c_str(), buf) ? std::string(buf) : p;
-  };
-  if (name.find('/') != std::string::npos) return canonical(name);
+// The path execvp would run for name: name itself when it has a slash,
+// else the first executable match in $PATH ("" when none).
+std::string search_path(const std::string &name) {
+  if (name.find('/') != std::string::npos) return name;
   const char *env = getenv("PATH");
   std::istringstream dirs(env ? env : "/usr/local/bin:/usr/bin:/bin");
   for (std::string d; std::getline(dirs, d, ':');) {
     std::string p = (d.empty() ? "." : d) + "/" + name;
     struct stat st;
-    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0)
-      return canonical(p);
+    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0) return p;
   }
   return "";
+}
+
+// The canonical file behind path (what uprobes on /proc/self/exe attach to); path when it does not exist.
+std::string canonical(const std::string &path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) ? std::string(buf) : path;
 }
 
 // Whether binfmt_misc has handlers registered: then files that are neither
@@ -135,7 +136,6 @@ std::string shell_command_path(const std::string &cmd) {
   std::vector<char *> args;
   for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
-  // execv, not execvp: a file that is neither ELF nor #! is an error, not a sh script.
   execv(exe.c_str(), args.data());
   int err = errno;  // the parent reports it (release()); the pipe closes on a good exec
   (void)!write(status_fd, &err, sizeof err);
@@ -182,11 +182,13 @@ Result<ChildProcess> ChildProcess::spawn_held(const std::string &cmd) {
   if (shell) argv = {"/bin/sh", "-c", cmd};
   else argv = split_words(cmd);
   if (argv.empty()) return make_error("the -c command is empty", EINVAL);
-  std::string exe = find_program(argv[0]);
-  if (exe.empty())
+  // Run as execvp would (a script's $0 is the path as written), but with
+  // execv: execvp runs a file that is neither ELF nor #! with sh.
+  std::string path = search_path(argv[0]);
+  if (path.empty())
     return make_error("cannot find command '" + argv[0] + "'", ENOENT, "check the -c command and $PATH");
   // Refuse what exec would refuse now, before anything is loaded.
-  if (auto st = check_executable_at(argv[0], exe, 0); !st) return st.error();
+  if (auto st = check_executable_at(argv[0], path, 0); !st) return st.error();
   // Under sh -c, the command's own first word when it is a plain path.
   if (std::string first = shell ? shell_command_path(cmd) : ""; !first.empty())
     if (auto st = check_executable_at(first, first, 0); !st) return st.error();
@@ -207,7 +209,7 @@ Result<ChildProcess> ChildProcess::spawn_held(const std::string &cmd) {
   if (pid == 0) {
     close(fds[1]);
     close(status[0]);
-    child_main(fds[0], status[1], exe, argv);
+    child_main(fds[0], status[1], path, argv);
   }
   close(fds[0]);
   close(status[1]);
@@ -215,7 +217,7 @@ Result<ChildProcess> ChildProcess::spawn_held(const std::string &cmd) {
   p.pid_ = pid;
   p.release_fd_ = fds[1];
   p.status_fd_ = status[0];
-  p.exe_ = exe;
+  p.exe_ = canonical(path);
   return p;
 }
 
