@@ -71,5 +71,25 @@ TEST(ProgramSource, PipeIsCappedWhileReading) {
   unlink(fifo.c_str());
 }
 
+// A FIFO nobody writes to is an error at once, not a probe blocked in open().
+TEST(ProgramSource, FifoWithoutWriterDoesNotBlock) {
+  std::string fifo = "/tmp/probe_source_test_" + std::to_string(getpid()) + "_lonely";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto r = read_program_file(fifo);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("is a pipe with nothing written to it"), std::string::npos) << r.error().message;
+  unlink(fifo.c_str());
+}
+
+// Other files that are not programs: each a message naming the file.
+TEST(ProgramSource, SpecialPaths) {
+  auto kcore = read_program_file("/proc/kcore");  // a regular file of the size of memory
+  ASSERT_FALSE(kcore.ok());
+  auto mem = read_program_file("/proc/self/mem");  // reading offset 0 fails
+  ASSERT_FALSE(mem.ok());
+  EXPECT_NE(mem.error().message.find("/proc/self/mem"), std::string::npos);
+  EXPECT_FALSE(read_program_file("").ok());
+}
+
 }  // namespace
 }  // namespace probe

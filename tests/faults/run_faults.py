@@ -219,6 +219,12 @@ def cli_cases(tmp):
              stderr=[r"pid 2 is a kernel thread; it has no user-space executable"], needs=kthreadd),
         Case("pid_missing", ["{probe}", "-p", "4194000", "-e", "BEGIN { exit(); }"],
              stderr=[r"^probe: error: no process with pid 4194000$"]),
+        Case("flag_unknown", ["{probe}", "--bogus", "-e", "BEGIN { exit(); }"],
+             stderr=[r"^probe: error: unknown option '--bogus'$"]),
+        Case("flag_missing_argument", ["{probe}", "-e", "BEGIN { exit(); }", "-c"],
+             stderr=[r"^probe: error: option '-c' needs an argument$"]),
+        Case("flag_c_empty", ["{probe}", "-c", "", "-e", "BEGIN { exit(); }"],
+             stderr=[r"^probe: error: -c needs a command"], stdout_none=["Attaching"]),
         Case("list_missing_binary", ["{probe}", "-l", "uprobe:/no/such/bin:*"], stderr=[r"/no/such/bin"]),
     ]
     return c
