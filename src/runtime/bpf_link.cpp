@@ -204,7 +204,11 @@ Result<BpfLink> attach_trace(bpf_program *prog) {
     hint = "fentry/fexit need BPF trampolines, which this kernel does not support";
   else if (err == ENOENT || err == ESRCH)
     hint = "the function has no BTF; list functions with `probe -l 'fentry:*'`";
-  return attach_error(std::string("fentry/fexit program ") + bpf_program__name(prog), err, hint);
+  // The section ("fentry/vfs_read") names the target as users wrote it ("fentry:vfs_read").
+  const char *sec = bpf_program__section_name(prog);
+  std::string target = sec ? sec : bpf_program__name(prog);
+  if (size_t slash = target.find('/'); slash != std::string::npos) target[slash] = ':';
+  return attach_error(target, err, hint);
 }
 
 Status run_prog_once(bpf_program *prog) {

@@ -94,7 +94,11 @@ Status run_kind(const CompiledProgram &prog, BpfObject &obj, ProbeKind kind) {
     if (p.kind != kind) continue;
     bpf_program *bp = obj.find_program(p.prog_name);
     if (!bp) return make_error("program '" + p.prog_name + "' for " + p.display + " is missing from the object");
-    if (auto st = run_prog_once(bp); !st) return st;
+    if (auto st = run_prog_once(bp); !st) {
+      Error e = st.error();
+      if (e.err) e.message = "cannot run " + p.display + ": " + errno_text(e.err);  // not its ELF name
+      return e;
+    }
   }
   return Ok{};
 }

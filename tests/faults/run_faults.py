@@ -109,9 +109,9 @@ def fault_cases():
                        [r"^hint: probe ran out of file descriptors.*ulimit -n"]))
     # BEGIN and END run through BPF_PROG_TEST_RUN.
     cases.append(fault("test_run_BEGIN_ENOMEM", ["--bpf-cmd", "BPF_PROG_TEST_RUN", "--errno", "ENOMEM"],
-                       [r"cannot run program 'BEGIN_\d+': Cannot allocate memory"], stdout_none=["^begin$"]))
+                       [r"^probe: error: cannot run BEGIN: Cannot allocate memory$"], stdout_none=["^begin$"]))
     cases.append(fault("test_run_END_EPERM", ["--bpf-cmd", "BPF_PROG_TEST_RUN", "--nth", "2", "--errno", "EPERM"],
-                       [r"cannot run program 'END_\d+': Operation not permitted"],
+                       [r"^probe: error: cannot run END: Operation not permitted$"],
                        stdout=["^begin$", r"^@pffault\[.*\]: 5$"]))
     # Reading maps at exit fails: reported, and the exit status says so.
     cases.append(fault("map_read_ENOMEM", ["--bpf-cmd", "BPF_MAP_LOOKUP_BATCH", "--errno", "ENOMEM"],
@@ -294,7 +294,7 @@ def vm_cases():
         # BPF_LINK_CREATE: perf-link feature test, the uprobe's link, then the fentry's.
         c.append(Case(f"vm_fentry_link_create_{e}", run(["--bpf-cmd", "BPF_LINK_CREATE", "--nth", "3",
                                                          "--errno", e], fe),
-                      stderr=[r"^probe: error: cannot attach to fentry/fexit program vfs_read_\d+: "], needs=needs))
+                      stderr=[r"^probe: error: cannot attach to fentry:vfs_read: "], needs=needs))
     # kprobe_multi's link failing: probe falls back to one kprobe per function.
     c.append(Case("vm_kprobe_multi_link_fails_falls_back", run(["--bpf-cmd", "BPF_LINK_CREATE", "--errno", "ENOMEM"],
                                                               multi),
