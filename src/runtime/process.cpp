@@ -124,6 +124,25 @@ std::string shell_command_path(const std::string &cmd) {
   return w;
 }
 
+// The -c command's exec status pipe (both ends CLOEXEC): the child writes
+// exec's errno, or the pipe closes when exec succeeds. Closes what it owns.
+struct StatusPipe {
+  int fd[2] = {-1, -1};
+  int err = 0;
+  StatusPipe() {
+    if (pipe2(fd, O_CLOEXEC) != 0) err = errno;
+  }
+  ~StatusPipe() {
+    for (int f : fd)
+      if (f >= 0) close(f);
+  }
+  // The read end, for the parent; closes the write end (the child has its own).
+  int take_read_end() {
+    close(std::exchange(fd[1], -1));
+    return std::exchange(fd[0], -1);
+  }
+};
+
 // In the child: waits for the go byte, then execs; never returns.
 [[noreturn]] void child_main(int hold_fd, int status_fd, const std::string &exe,
                              const std::vector<std::string> &argv) {
@@ -192,31 +211,26 @@ Result<ChildProcess> ChildProcess::spawn_held(const std::string &cmd) {
   // Under sh -c, the command's own first word when it is a plain path.
   if (std::string first = shell ? shell_command_path(cmd) : ""; !first.empty())
     if (auto st = check_executable_at(first, first, 0); !st) return st.error();
-  int fds[2], status[2];
+  StatusPipe status;
+  if (status.err) return sys_error("cannot create a pipe for the -c command", status.err);
+  int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return sys_error("cannot create a pipe for the -c command", errno);
-  if (pipe2(status, O_CLOEXEC) != 0) {
-    int err = errno;
-    close(fds[0]);
-    close(fds[1]);
-    return sys_error("cannot create a pipe for the -c command", err);
-  }
   pid_t pid = fork();
   if (pid < 0) {
     int err = errno;
-    for (int fd : {fds[0], fds[1], status[0], status[1]}) close(fd);
+    close(fds[0]);
+    close(fds[1]);
     return sys_error("cannot fork the -c command", err);
   }
   if (pid == 0) {
     close(fds[1]);
-    close(status[0]);
-    child_main(fds[0], status[1], path, argv);
+    child_main(fds[0], status.fd[1], path, argv);
   }
   close(fds[0]);
-  close(status[1]);
   ChildProcess p;
   p.pid_ = pid;
   p.release_fd_ = fds[1];
-  p.status_fd_ = status[0];
+  p.status_fd_ = status.take_read_end();
   p.exe_ = canonical(path);
   return p;
 }

@@ -192,7 +192,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
   if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
   std::vector<BpfLink> links;
-  bool failed = false;  // reading events, END or a map failed: the rest still runs, exit 1
+  bool failed = false;  // reading events failed: END and maps still run, exit 1
   if (!loop->exit_requested()) {
     if (auto st = attach_all(prog, obj, attach, &links); !st) return report_error(stderr, st.error()), 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
@@ -213,7 +213,8 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   loop->accept_after_exit();
   if (auto st = run_kind(prog, obj, ProbeKind::End); !st) report_error(stderr, st.error()), failed = true;
   (void)loop->drain();
-  if (!out.print_all_maps()) failed = true;
+  out.print_all_maps();
+  if (out.map_read_failed()) failed = true;  // and END failing (above): exit 1 too
   loop->report_lost();
   return failed ? 1 : 0;
 }
