@@ -5,6 +5,7 @@
 
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
+#include "frontend/sema/sema.h"
 #include "util/result.h"
 
 namespace probe {
@@ -86,7 +87,8 @@ void Lowering::store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type) 
       return;
     case ast::ExprKind::Positional: {
       auto &p = ast::as<ast::Positional>(e);
-      store_const_string(config().params.at(p.index - 1), t.size, dst);
+      const auto &params = config().params;  // str($N) of a missing $N is ""
+      store_const_string(static_cast<size_t>(p.index) <= params.size() ? params[p.index - 1] : "", t.size, dst);
       return;
     }
     case ast::ExprKind::Map: {
@@ -132,7 +134,9 @@ llvm::Value *Lowering::lower_positional(ast::Positional &p) {
   const auto &params = config().params;
   if (p.is_count) return const_i64(params.size());
   if (static_cast<size_t>(p.index) > params.size()) return const_i64(0);
-  return const_i64(static_cast<uint64_t>(std::strtoll(params[p.index - 1].c_str(), nullptr, 0)));
+  uint64_t v = 0;
+  (void)parse_param(params[p.index - 1], &v);  // sema accepted it as an Integer
+  return const_i64(v);
 }
 
 llvm::Value *Lowering::lower_map_read(ast::Map &m) {

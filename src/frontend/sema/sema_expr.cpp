@@ -1,5 +1,6 @@
 // Type inference for expressions; builtins dispatch through the registry.
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "builtins/registry.h"
@@ -8,11 +9,20 @@
 
 namespace probe {
 
-namespace {
-// Longer string values cannot live on the 512-byte BPF stack anyway, and
-// LLVM's optimiser is quadratic in their size (a 1 MB literal ran for minutes).
-constexpr size_t kMaxStringLiteral = 1024;
-}  // namespace
+
+// Numbers must fit in int64, as in bpftrace ("$1 used numerically but given ...").
+ParamKind parse_param(const std::string &s, uint64_t *value) {
+  if (s.empty()) return ParamKind::Text;
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 0);
+  if (*end != '\0') return ParamKind::Text;
+  if (errno != ERANGE) {
+    *value = static_cast<uint64_t>(v);
+    return ParamKind::Integer;
+  }
+  return ParamKind::OutOfRange;
+}
 
 Type parse_int_type_name(const std::string &name) {
   struct Entry {
@@ -117,6 +127,7 @@ Type Sema::check(ast::Expr &e) {
         members.push_back(storage_type(m));
       }
       t = Type::tuple(members);
+      if (!check_value_size(t, e.loc, "this tuple")) return e.type = Type::none();
       break;
     }
   }
@@ -133,9 +144,16 @@ Type Sema::check_positional(ast::Positional &p) {
   const auto &params = config().params;
   if (static_cast<size_t>(p.index) > params.size()) return Type::i64();  // bpftrace: missing -> 0
   const std::string &s = params[p.index - 1];
-  char *end = nullptr;
-  (void)std::strtoll(s.c_str(), &end, 0);
-  if (!s.empty() && *end == '\0') return Type::i64();
+  uint64_t value = 0;
+  switch (parse_param(s, &value)) {
+    case ParamKind::Integer: return Type::i64();
+    case ParamKind::OutOfRange:
+      diags().error(p.loc, "positional parameter $" + std::to_string(p.index) + " is the number '" +
+                               s.substr(0, 40) + (s.size() > 40 ? "..." : "") + "', which does not fit in a signed 64-bit integer");
+      diags().hint("to use it as text, write str($" + std::to_string(p.index) + ")");
+      return Type::none();
+    case ParamKind::Text: break;
+  }
   if (s.size() > kMaxStringLiteral) {
     diags().error(p.loc, "positional parameter $" + std::to_string(p.index) + " is too long (" +
                              std::to_string(s.size()) + " bytes, at most " + std::to_string(kMaxStringLiteral) + ")");
