@@ -42,6 +42,7 @@ llvm::Value *Lowering::value(ast::Expr &e) {
       auto &ix = ast::as<ast::Index>(e);
       const Type &bt = ix.base->type;
       uint32_t esize = bt.elem->size;
+      if (bt.is(TypeKind::Array)) return lower_array_index(ix);
       llvm::Value *addr = b_->CreateAdd(value(*ix.base), b_->CreateMul(value(*ix.index), const_i64(esize)));
       llvm::Value *slot = temp(8, "elem");
       store_i64(const_i64(0), slot);
@@ -128,6 +129,32 @@ llvm::Value *Lowering::address(ast::Expr &e) {
   if (!e.type.is_integral()) zero(slot, size);
   store_into(e, slot);
   return slot;
+}
+
+llvm::Value *Lowering::lower_array_index(ast::Index &ix) {
+  const Type &bt = ix.base->type;
+  uint32_t esize = bt.elem->size;
+  int64_t k = 0;
+  if (!Sema::int_constant(*ix.index, &k)) {
+    // Sema allows a variable index only for arrays in memory.
+    AddrSpace as = AddrSpace::Kernel;
+    llvm::Value *base = field_address(ast::as<ast::FieldAccess>(*ix.base), &as);
+    llvm::Value *addr = b_->CreateAdd(base, b_->CreateMul(value(*ix.index), const_i64(esize)));
+    return read_int(addr, *bt.elem, as, nullptr);
+  }
+  if (addressable(*ix.base)) {
+    AddrSpace as = AddrSpace::Kernel;
+    llvm::Value *base = ix.base->kind == ast::ExprKind::Field
+                            ? field_address(ast::as<ast::FieldAccess>(*ix.base), &as)
+                            : record_address(*ix.base, &as);
+    return read_int(b_->CreateAdd(base, const_i64(static_cast<uint64_t>(k) * esize)), *bt.elem, as, nullptr);
+  }
+  // In the context (args.NAME) or a variable: copy it, load one element.
+  llvm::Value *p = address(*ix.base);
+  auto *ty = llvm::IntegerType::get(llctx(), esize * 8);
+  llvm::Value *v = b_->CreateLoad(ty, gep(p, static_cast<uint64_t>(k) * esize));
+  if (esize < 8) v = bt.elem->is_signed ? b_->CreateSExt(v, i64()) : b_->CreateZExt(v, i64());
+  return v;
 }
 
 llvm::Value *Lowering::lower_positional(ast::Positional &p) {

@@ -103,6 +103,10 @@ bool storable(const Type &t);
 Type unify_strings(const Type &a, const Type &b);
 // Normalises a value for storage as a map key or value: ints become 64-bit.
 Type storage_type(const Type &t);
+// True when the struct or array value e lives in memory codegen can read
+// through a pointer: `*p`, `p->f`, and fields of those. Fields of `args`
+// itself live in the probe's context and are read with direct loads.
+bool addressable(const ast::Expr &e);
 // What a positional parameter's text is: a number (any C spelling that
 // strtoll reads whole), a number out of int64's range, or text.
 enum class ParamKind { Integer, OutOfRange, Text };

@@ -224,9 +224,32 @@ Type Sema::check_index(ast::Index &ix) {
     return Type::none();
   }
   if (b.is(TypeKind::Pointer) && b.elem && b.elem->is_int()) return *b.elem;
-  if (b.is(TypeKind::Array) && b.elem && b.elem->is_int()) return *b.elem;
+  if (b.is(TypeKind::Array) && b.elem && b.elem->is_int()) {
+    int64_t k = 0;
+    bool constant = int_constant(*ix.index, &k);
+    if (constant && (k < 0 || static_cast<uint64_t>(k) >= b.count)) {
+      diags().error(ix.index->loc, "index " + std::to_string(k) + " is out of bounds for " + b.to_string());
+      return Type::none();
+    }
+    // Arrays in the probe's context or on the stack are read with constant
+    // offsets only (the verifier refuses variable ones).
+    if (!constant && !addressable(*ix.base)) {
+      diags().error(ix.index->loc, "this array can only be indexed with a constant");
+      diags().hint("write e.g. `" + std::string("args.NAME[0]") + "`, or copy the element you need first");
+      return Type::none();
+    }
+    return *b.elem;
+  }
   diags().error(ix.base->loc, "cannot index a value of type " + b.to_string());
   return Type::none();
+}
+
+bool addressable(const ast::Expr &e) {
+  if (e.kind == ast::ExprKind::Unop) return ast::as<ast::Unop>(e).op == ast::UnOp::Deref;
+  if (e.kind != ast::ExprKind::Field) return false;
+  const ast::Expr &base = *ast::as<ast::FieldAccess>(e).base;
+  if (base.type.is(TypeKind::Pointer)) return true;
+  return addressable(base);
 }
 
 Type Sema::check_binop(ast::Binop &b) {
@@ -353,6 +376,14 @@ Type Sema::check_field(ast::FieldAccess &f) {
   if (b.kind == TypeKind::None) return b;
   std::shared_ptr<const Record> rec;
   if (b.is(TypeKind::Record)) {
+    bool is_args = f.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*f.base).name == "args";
+    if (!is_args && !addressable(*f.base)) {
+      // e.g. args.pgprot.pgprot: a struct passed by value sits in the
+      // probe's context, which codegen reads only one level deep.
+      diags().error(f.loc, "cannot read field '" + f.field + "' of this " + b.to_string() +
+                               " value: only fields of structs in memory (p->field, (*p).field) and of args are readable");
+      return Type::none();
+    }
     rec = resolve_record(b, f.loc);
   } else if (b.is(TypeKind::Pointer) && b.elem && b.elem->is(TypeKind::Record)) {
     rec = resolve_record(*b.elem, f.loc);

@@ -200,3 +200,21 @@ TEST(Positionals, NumberOutOfRangeIsAnError) {
   // As text it is fine, and str() of a missing parameter is "".
   EXPECT_TRUE(analyse_with("BEGIN { printf(\"%s %s\", str($1), str($2)); }", {"99999999999999999999999999"}).ok);
 }
+
+// args.pgprot.pgprot (a field of a struct passed by value in the context)
+// aborted in codegen ("record expression without an address").
+TEST(StructValues, FieldOfAStructArgumentByValueIsAnError) {
+  rejects("fentry:vmf_insert_pfn_prot { @x = args.pgprot.pgprot; }",
+          "cannot read field 'pgprot' of this struct pgprot value: only fields of structs in memory (p->field, "
+          "(*p).field) and of args are readable",
+          35);
+}
+
+// Arrays: indexes are checked against the bounds, and arrays outside of
+// memory (the tracepoint's context, variables) take constant indexes.
+TEST(Arrays, IndexesAreCheckedAndConstantOutsideMemory) {
+  EXPECT_TRUE(analyse("tracepoint:raw_syscalls:sys_enter { @x = args.args[5]; $a = args.args; @y = $a[0]; }").ok);
+  rejects("tracepoint:raw_syscalls:sys_enter { @x = args.args[6]; }", "index 6 is out of bounds for uint64[6]", 52);
+  rejects("tracepoint:raw_syscalls:sys_enter { $i = 1; @x = args.args[$i]; }",
+          "this array can only be indexed with a constant", 60);
+}
