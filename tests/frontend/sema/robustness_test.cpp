@@ -218,3 +218,16 @@ TEST(Arrays, IndexesAreCheckedAndConstantOutsideMemory) {
   rejects("tracepoint:raw_syscalls:sys_enter { $i = 1; @x = args.args[$i]; }",
           "this array can only be indexed with a constant", 60);
 }
+
+// arg0 in a return probe read clobbered registers (silently wrong values);
+// bpftrace refuses it too. Slots past a raw tracepoint's or fexit's
+// arguments are refused by the verifier at load: now a located error.
+TEST(ProbeArgs, ArgumentsWhereTheyAreNotReadable) {
+  const std::string ret = "uretprobe:/proc/self/exe:robustness_test_target";
+  rejects(ret + " { @r = arg0; }",
+          "arg0 is not available in uretprobe probes: the argument registers are overwritten by then", 56);
+  EXPECT_TRUE(analyse(kUprobe + " { @r = arg1; }").ok);
+  rejects("rawtracepoint:sched_switch { @r = arg5; }", "arg5 is beyond the 4 arguments of rawtracepoint:sched_switch",
+          35);
+  EXPECT_TRUE(analyse("rawtracepoint:sched_switch { @r = arg3; }").ok);
+}
