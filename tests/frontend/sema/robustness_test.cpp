@@ -231,3 +231,13 @@ TEST(ProbeArgs, ArgumentsWhereTheyAreNotReadable) {
           35);
   EXPECT_TRUE(analyse("rawtracepoint:sched_switch { @r = arg3; }").ok);
 }
+
+// printf("%9999999999999999999999d|", 1) printed "|" without the number
+// (snprintf fails past INT_MAX): silently wrong; widths are now bounded.
+TEST(Printf, AbsurdWidthOrPrecisionIsAnError) {
+  rejects("BEGIN { printf(\"%9999999999999999999999d\", 1); }",
+          "bad printf format: width '9999999999999999999999' is too large (at most 1024) at offset 0", 16);
+  rejects("BEGIN { printf(\"ab%.2000s\", \"x\"); }",
+          "bad printf format: precision '2000' is too large (at most 1024) at offset 2", 16);
+  EXPECT_TRUE(analyse("BEGIN { printf(\"%-1024.1024s %08d\", \"x\", 1); }").ok);
+}
