@@ -3,6 +3,7 @@
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
 
+#include <charconv>
 #include <cstring>
 
 namespace probe {
@@ -26,6 +27,14 @@ bool require(Sema &S, const Loc &loc, bool ProbeContext::*cap, const std::string
   return true;
 }
 
+// N of "argN", or -1 when N does not fit in an int (arg99999999999).
+int arg_index(const std::string &name) {
+  int n = -1;
+  const char *b = name.data() + 3, *e = name.data() + name.size();
+  auto [ptr, ec] = std::from_chars(b, e, n);
+  return ec == std::errc() && ptr == e ? n : -1;
+}
+
 llvm::Value *load_reg(Lowering &L, uint32_t off) {
   return L.b().CreateLoad(L.i64(), L.gep(L.ctx_arg(), off));
 }
@@ -33,13 +42,32 @@ llvm::Value *load_reg(Lowering &L, uint32_t off) {
 Type arg_type(Sema &S, ast::Identifier &id) {
   bool slots = true;
   for (const auto *e : S.expansions()) slots = slots && e->u64_slots;
+  bool named = false;  // a tracepoint: its arguments have names
+  for (const auto *e : S.expansions()) named = named || e->provider->context().has_args;
   if (!slots && !require(S, id.loc, &ProbeContext::has_regs, id.name,
-                         "tracepoints name their arguments: use args.NAME (see `probe -lv 'tracepoint:...'`)"))
+                         named ? "tracepoints name their arguments: use args.NAME (see `probe -lv 'tracepoint:...'`)"
+                               : "argN is read in uprobes, kprobes, fentry and raw tracepoints"))
     return Type::none();
-  int n = std::stoi(id.name.substr(3));
-  if (n >= static_cast<int>(std::size(kArgRegOffsets))) {
+  int n = arg_index(id.name);
+  if (n < 0 || n >= static_cast<int>(std::size(kArgRegOffsets))) {
     S.diags().error(id.loc, id.name + " is beyond the 6 register arguments of x86-64");
     return Type::none();
+  }
+  for (const auto *e : S.expansions()) {
+    if (!e->u64_slots && e->provider->context().has_retval) {
+      // At return the argument registers hold whatever the callee left.
+      S.diags().error(id.loc, id.name + " is not available in " + std::string(e->provider->name()) +
+                                  " probes: the argument registers are overwritten by then");
+      S.diags().hint("save it at entry, e.g. `uprobe:BIN:FUNC { @arg[tid] = arg0; }`, and read @arg[tid] here");
+      return Type::none();
+    }
+    if (e->u64_slots && e->args && static_cast<size_t>(n) >= e->args->fields.size()) {
+      // fentry/raw tracepoints: slots past the arguments are not readable.
+      size_t k = e->args->fields.size();
+      S.diags().error(id.loc, id.name + " is beyond the " + std::to_string(k) + " argument" + (k == 1 ? "" : "s") +
+                                  " of " + e->prog.display);
+      return Type::none();
+    }
   }
   return Type::u64();
 }
@@ -109,7 +137,7 @@ std::vector<BuiltinVar> probe_arg_vars() {
   return {
       {"arg", "Nth function argument (registers)", arg_type,
        [](Lowering &L, ast::Identifier &id) {
-         int n = std::stoi(id.name.substr(3));
+         int n = arg_index(id.name);  // 0..5, checked by arg_type
          // fentry/raw_tp contexts are arrays of u64 argument slots.
          if (L.probe().u64_slots) return load_reg(L, 8 * n);
          return load_reg(L, kArgRegOffsets[n]);

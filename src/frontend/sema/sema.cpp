@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "builtins/registry.h"
+#include "frontend/sema/budget.h"
 
 namespace probe {
 
@@ -16,6 +17,37 @@ Type unify_strings(const Type &a, const Type &b) {
     return Type::tuple(f);
   }
   return a;
+}
+
+bool contains_record(const Type &t) {
+  if (t.is(TypeKind::Record) || t.is(TypeKind::Ctx)) return true;
+  if (t.is(TypeKind::Array)) return !t.elem || contains_record(*t.elem);
+  if (t.is(TypeKind::Tuple))
+    for (const auto &f : t.fields)
+      if (contains_record(f)) return true;
+  return false;
+}
+
+bool storable(const Type &t) {
+  if (t.kind == TypeKind::None || t.is(TypeKind::Void) || contains_record(t)) return false;
+  if (t.is(TypeKind::Tuple))
+    for (const auto &f : t.fields)
+      if (!storable(f) || f.is_aggregate()) return false;
+  return true;
+}
+
+bool Sema::check_value_size(const Type &t, const Loc &loc, const std::string &what) {
+  uint32_t n = storage_size(t);
+  if (n <= kMaxStackValue) return true;
+  diags().error(loc, what + " is " + std::to_string(n) + " bytes (" + t.to_string().substr(0, 60) +
+                         (t.to_string().size() > 60 ? "..." : "") + "), more than the " +
+                         std::to_string(kMaxStackValue) + " bytes of the BPF stack");
+  diags().hint("use fewer or shorter values, e.g. str(ptr, 32)");
+  return false;
+}
+
+void Sema::struct_value_hint() {
+  diags().hint("a whole struct cannot be copied or printed; use its fields, e.g. `curtask->pid`");
 }
 
 Type storage_type(const Type &t) {
@@ -42,6 +74,7 @@ static bool compatible(const Type &a, const Type &b) {
 }
 
 bool Sema::run() {
+  if (!check_program_budget(*ctx_.ast, ctx_.diags)) return false;
   final_ = false;
   analyse_program();
   final_ = true;
@@ -88,7 +121,13 @@ void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
           return;
         }
       }
-      check(e);
+      Type t = check(e);
+      if (t.is(TypeKind::Record) || t.is(TypeKind::Ctx)) {
+        // bpftrace compiles it to nothing; a statement that reads a whole
+        // struct and drops it is a mistake worth naming.
+        diags().error(e.loc, "a statement of a whole struct (" + t.to_string() + ") does nothing");
+        diags().hint("read one of its fields with '.', e.g. `(*curtask).pid` or `args.NAME`");
+      }
       return;
     }
     case ast::StmtKind::AssignMap: return check_assign_map(ast::as<ast::AssignMap>(s));
@@ -151,13 +190,15 @@ void Sema::check_assign_var(ast::AssignVar &a) {
     a.var->type = it->second;
     return;
   }
-  if (v.is(TypeKind::Void) || v.is_aggregate() || v.is(TypeKind::Ctx) || v.is(TypeKind::Record)) {
+  if (v.is(TypeKind::Void) || v.is_aggregate() || !storable(v)) {
     diags().error(a.value->loc, "cannot assign a value of type " + v.to_string() + " to a variable");
+    if (contains_record(v)) struct_value_hint();
     return;
   }
   // Variables keep pointer types (pointee and address space matter to *$p
   // and str($p)); everything else is stored widened like map values.
   Type st = v.is(TypeKind::Pointer) ? v : storage_type(v);
+  if (!check_value_size(st, a.value->loc, "the value of '" + name + "'")) return;
   if (it == vars_->end()) {
     (*vars_)[name] = st;
   } else if (!compatible(it->second, st)) {
@@ -205,6 +246,7 @@ void Sema::check_keys(ast::Map &m) {
     kt.push_back(storage_type(t));
   }
   Type key = kt.size() == 1 ? kt[0] : Type::tuple(kt);
+  if (!check_value_size(key, m.loc, "the key of map '" + m.name + "'")) return;
   if (info.keyed && !info.scalar) {
     if (!compatible(info.key, key)) {
       diags().error(m.loc, "map '" + m.name + "' is keyed by " + info.key.to_string() +
@@ -226,6 +268,7 @@ void Sema::check_keys(ast::Map &m) {
 void Sema::assign_map_value(ast::Map &m, const Type &t, const Loc &loc) {
   MapInfo &info = info_for(m);
   Type st = storage_type(t);
+  if (!check_value_size(st, loc, "the value stored in map '" + m.name + "'")) return;
   if (info.aggregate != TypeKind::None) {
     diags().error(loc, "map '" + m.name + "' holds " + Type::aggregate(info.aggregate).to_string() +
                            " values; cannot assign " + t.to_string());
@@ -288,8 +331,9 @@ void Sema::check_assign_map(ast::AssignMap &a) {
   }
   Type v = check(*a.value);
   if (v.kind == TypeKind::None) return;
-  if (v.is(TypeKind::Void) || v.is_aggregate() || v.is(TypeKind::Ctx) || v.is(TypeKind::Record)) {
+  if (v.is(TypeKind::Void) || v.is_aggregate() || !storable(v)) {
     diags().error(a.value->loc, "cannot store a value of type " + v.to_string() + " in a map");
+    if (contains_record(v)) struct_value_hint();
     return;
   }
   if (a.compound) {
