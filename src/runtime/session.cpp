@@ -267,6 +267,8 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
 
 }  // namespace
 
+bool stop_requested() { return g_stop != 0; }
+
 size_t count_attach_points(const CompiledProgram &prog) {
   size_t n = 0;
   for (const auto &p : prog.probes) n += p.funcs.empty() ? 1 : p.funcs.size();
@@ -291,7 +293,13 @@ int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &
     report_load_failure(prog, st.error(), fail, cfg);
     return 1;
   }
-  return run_loaded(prog, cfg, attach, child, *obj);
+  int rc = run_loaded(prog, cfg, attach, child, *obj);
+  // Unloading is the kernel's time too (many kprobe programs: seconds under TCG).
+  auto unload_start = std::chrono::steady_clock::now();
+  { BpfObject gone(std::move(*obj)); }
+  PROBE_LOG(Debug, "unloaded the programs in %.3f s",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - unload_start).count());
+  return rc;
 }
 
 }  // namespace probe
