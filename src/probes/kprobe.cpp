@@ -28,6 +28,7 @@
 #include "util/log.h"
 #include "probes/providers.h"
 #include "runtime/errors.h"
+#include "runtime/session.h"
 
 namespace probe {
 
@@ -224,6 +225,7 @@ class KprobeProvider : public ProbeProvider {
     Error first;
     size_t failed = 0;
     for (const auto &f : p.funcs) {
+      if (stop_requested()) break;  // Ctrl-C: the session detaches what is attached
       auto l = attach_kprobe(prog, f, 0, ret_);
       if (!l) {
         if (failed++ == 0) first = l.error();

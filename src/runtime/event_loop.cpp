@@ -41,7 +41,10 @@ int dispatch(EventLoop::State &s, const void *data, size_t size);
 int on_sample(void *ctx, void *data, size_t size) {
   auto &s = *static_cast<EventLoop::State *>(ctx);
   int rc = dispatch(s, data, size);  // the record is consumed either way
-  if (rc == 0 && s.bounded && (++s.batch >= 65536 || s.exit_seen || (s.stop && *s.stop))) return -EINTR;
+  // Output that cannot be written stops the batch too: the session is ending.
+  if (rc == 0 && s.bounded &&
+      (++s.batch >= 65536 || s.exit_seen || (s.stop && *s.stop) || s.out->write_error()))
+    return -EINTR;
   return rc;
 }
 

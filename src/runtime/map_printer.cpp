@@ -259,12 +259,12 @@ Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd) {
   return entries;
 }
 
-Status print_map(std::FILE *out, const MapSpec &spec, int fd, OutputFormat format, const ValueContext *ctx) {
+Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format, const ValueContext *ctx) {
   auto entries = read_map(spec, fd);
   if (!entries) return entries.error();
   std::string text = format == OutputFormat::Json ? format_map_json(spec, *entries, ctx)
                                                   : format_map_text(spec, *entries, ctx);
-  std::fwrite(text.data(), 1, text.size(), out);
+  out.write(text);
   return Ok{};
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codegen/artifact.h"
+#include "runtime/fd_writer.h"
 #include "runtime/value_format.h"
 #include "config.h"
 #include "util/result.h"
@@ -41,7 +42,7 @@ std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &en
 Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd);
 
 // Reads and prints one map; empty maps print nothing.
-Status print_map(std::FILE *out, const MapSpec &spec, int fd, OutputFormat format,
+Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format,
                  const ValueContext *ctx = nullptr);
 
 // Deletes every entry (clear(@m)).

@@ -10,8 +10,8 @@
 
 namespace probe {
 
-Output::Output(std::FILE *out, OutputFormat format, const CompiledProgram &prog, std::vector<int> map_fds)
-    : out_(out), format_(format), prog_(prog), map_fds_(std::move(map_fds)) {
+Output::Output(int out_fd, OutputFormat format, const CompiledProgram &prog, std::vector<int> map_fds)
+    : out_(out_fd), format_(format), prog_(prog), map_fds_(std::move(map_fds)) {
   for (const auto &p : prog.printfs) formats_.push_back(compile_printf_format(p.format));
 }
 
@@ -33,7 +33,7 @@ void Output::printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t
     line_ = format_printf(spec.format, spec.args, payload, spec.offsets, render);
   if (format_ == OutputFormat::Json)
     line_ = "{\"type\": \"printf\", \"data\": " + json_quote(line_) + "}\n";
-  std::fwrite(line_.data(), 1, line_.size(), out_);
+  out_.write(line_);
 }
 
 void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t size) {
@@ -44,7 +44,7 @@ void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t s
   std::string text = format_ == OutputFormat::Json
                          ? "{\"type\": \"value\", \"data\": " + format_value_json(spec.type, payload, &values_) + "}\n"
                          : format_value(spec.type, payload, &values_) + "\n";
-  std::fwrite(text.data(), 1, text.size(), out_);
+  out_.write(text);
 }
 
 Status Output::print_map(uint32_t index) {
@@ -68,8 +68,8 @@ Status Output::zero_map(uint32_t index) {
 }
 
 void Output::print_all_maps() {
-  if (format_ == OutputFormat::Text) std::fputs("\n\n", out_);
-  for (uint32_t i = 0; i < prog_.maps.size(); i++) {
+  if (format_ == OutputFormat::Text) out_.write("\n\n");
+  for (uint32_t i = 0; i < prog_.maps.size() && !out_.error(); i++) {
     auto st = print_map(i);
     if (!st) report_error(stderr, st.error());
   }
@@ -78,15 +78,15 @@ void Output::print_all_maps() {
 
 void Output::attached_probes(size_t n) {
   if (format_ == OutputFormat::Json)
-    std::fprintf(out_, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %zu}}\n", n);
+    out_.write("{\"type\": \"attached_probes\", \"data\": {\"probes\": " + std::to_string(n) + "}}\n");
   else
-    std::fprintf(out_, "Attaching %zu probe%s...\n", n, n == 1 ? "" : "s");
+    out_.write("Attaching " + std::to_string(n) + " probe" + (n == 1 ? "" : "s") + "...\n");
   flush();
 }
 
 void Output::lost_events(uint64_t n) {
   if (format_ == OutputFormat::Json) {
-    std::fprintf(out_, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n", (unsigned long long)n);
+    out_.write("{\"type\": \"lost_events\", \"data\": {\"events\": " + std::to_string(n) + "}}\n");
     flush();
   } else {
     std::fprintf(stderr, "Lost %llu events\n", (unsigned long long)n);

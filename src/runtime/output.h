@@ -1,5 +1,5 @@
 // Where decoded events go: renders printf/print/map output as text or JSON
-// on one FILE*, and status lines the way bpftrace prints them.
+// through one checked FdWriter, and status lines the way bpftrace prints them.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include "codegen/artifact.h"
 #include "config.h"
 #include "frontend/printf_format.h"
+#include "runtime/fd_writer.h"
 #include "runtime/value_format.h"
 #include "util/result.h"
 
@@ -17,7 +18,8 @@ namespace probe {
 // Renders events for one session; map_fds[i] is the fd of prog.maps[i] (-1 if absent).
 class Output {
  public:
-  Output(std::FILE *out, OutputFormat format, const CompiledProgram &prog, std::vector<int> map_fds);
+  // out_fd is written through an FdWriter (not owned, not closed).
+  Output(int out_fd, OutputFormat format, const CompiledProgram &prog, std::vector<int> map_fds);
 
   // printf(): the formatted text (JSON: {"type": "printf", "data": "..."}).
   void printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size);
@@ -36,13 +38,17 @@ class Output {
   void attached_probes(size_t n);
   // "Lost N events" on stderr (JSON: a lost_events record on out).
   void lost_events(uint64_t n);
-  void flush() { std::fflush(out_); }
+  // Writes out what is buffered; false once any write has failed.
+  bool flush() { return out_.flush(); }
+  // 0, or the errno of the first failed write (then every later write is dropped).
+  int write_error() const { return out_.error(); }
+  // A line outside the event formats (e.g. the test-harness notification).
+  void raw(std::string_view text) { out_.write(text); }
   // How kernel symbols and stacks are named when values print.
   void set_value_context(ValueContext ctx) { values_ = std::move(ctx); }
-  std::FILE *file() const { return out_; }
 
  private:
-  std::FILE *out_;
+  FdWriter out_;
   OutputFormat format_;
   const CompiledProgram &prog_;
   std::vector<int> map_fds_;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -145,7 +146,10 @@ struct StatusPipe {
 
 // In the child: waits for the go byte, then execs; never returns.
 [[noreturn]] void child_main(int hold_fd, int status_fd, const std::string &exe,
-                             const std::vector<std::string> &argv) {
+                             const std::vector<std::string> &argv, pid_t parent) {
+  // Die with probe however it ends (SIGKILL included); the flag survives exec.
+  // If probe died before prctl took effect we were reparented: go now.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
   char c;
   ssize_t n;
   do n = read(hold_fd, &c, 1);
@@ -215,6 +219,7 @@ Result<ChildProcess> ChildProcess::spawn_held(const std::string &cmd) {
   if (status.err) return sys_error("cannot create a pipe for the -c command", status.err);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return sys_error("cannot create a pipe for the -c command", errno);
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     int err = errno;
@@ -224,7 +229,7 @@ Result<ChildProcess> ChildProcess::spawn_held(const std::string &cmd) {
   }
   if (pid == 0) {
     close(fds[1]);
-    child_main(fds[0], status.fd[1], path, argv);
+    child_main(fds[0], status.fd[1], path, argv, parent);
   }
   close(fds[0]);
   ChildProcess p;

@@ -23,29 +23,74 @@ namespace probe {
 
 namespace {
 
+// The session's stop request (the one accepted piece of global state): set
+// by SIGINT/SIGTERM (a stop with END and the map dump, like bpftrace) and by
+// SIGPIPE (a quiet stop: the reader is gone, nothing more is printed).
 volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_sigpipe = 0;
 
-void on_signal(int) { g_stop = 1; }
+// First SIGINT/SIGTERM: stop gracefully. A second one: die of it at once
+// (fds close, so the kernel detaches everything; the -c child has
+// PR_SET_PDEATHSIG). Async-signal-safe: sigaction, raise.
+void on_stop_signal(int sig) {
+  if (g_stop) {
+    struct sigaction dfl = {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, nullptr);
+    raise(sig);  // blocked while in this handler; delivered on return
+    return;
+  }
+  g_stop = 1;
+}
 
-// Installs SIGINT/SIGTERM handlers for the session and restores the old ones after.
+void on_sigpipe(int) {
+  g_sigpipe = 1;
+  g_stop = 1;
+}
+
+// Installs the session's SIGINT/SIGTERM/SIGPIPE handlers and restores the old ones after.
+// SA_RESTART: a write blocked on a slow pipe resumes instead of failing
+// with EINTR (which lost whole buffers); the event loop's epoll_wait is
+// never restarted by the kernel (signal(7)), so polling still wakes up.
+// SIGHUP and SIGQUIT keep their default action, as in bpftrace: the process
+// dies, its fds close and the kernel detaches every link.
 class SignalGuard {
  public:
   SignalGuard() {
     g_stop = 0;
+    g_sigpipe = 0;
     struct sigaction sa = {};
-    sa.sa_handler = on_signal;  // no SA_RESTART: poll returns EINTR
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
+    sa.sa_handler = on_sigpipe;
+    sigaction(SIGPIPE, &sa, &old_pipe_);
   }
   ~SignalGuard() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGPIPE, &old_pipe_, nullptr);
   }
 
  private:
-  struct sigaction old_int_ = {}, old_term_ = {};
+  struct sigaction old_int_ = {}, old_term_ = {}, old_pipe_ = {};
 };
+
+// Whether output can no longer be written (the reader left, or a write failed).
+bool output_dead(const Output &out) { return g_sigpipe || out.write_error() != 0; }
+
+// The exit status once output died: a broken pipe ends quietly with 128+SIGPIPE
+// (what a shell reports for `yes | head`, so pipefail scripts see the same);
+// any other write error is reported and exits 1.
+int output_failure_status(const Output &out) {
+  int err = out.write_error();
+  if (g_sigpipe || err == EPIPE) return 128 + SIGPIPE;
+  report_error(stderr, sys_error("cannot write the output", err, "is the disk or the output device full?"));
+  return 1;
+}
 
 const ProbeProgram *probe_named(const CompiledProgram &prog, const std::string &name) {
   for (const auto &p : prog.probes)
@@ -141,9 +186,9 @@ bool target_gone(const Config &cfg, ChildProcess *child) {
 }
 
 // Polls until a signal, exit(), or the traced process ending.
-Status pump(EventLoop &loop, const Config &cfg, ChildProcess *child) {
+Status pump(EventLoop &loop, const Output &out, const Config &cfg, ChildProcess *child) {
   auto last_lost = std::chrono::steady_clock::now();
-  while (!g_stop && !loop.exit_requested()) {
+  while (!g_stop && !loop.exit_requested() && !output_dead(out)) {
     if (auto st = loop.poll(100); !st) return st;
     if (target_gone(cfg, child)) break;
     auto now = std::chrono::steady_clock::now();
@@ -182,33 +227,43 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
                ChildProcess *child, BpfObject &obj) {
   std::vector<int> fds;
   for (const auto &m : prog.maps) fds.push_back(obj.map_fd(m.bpf_name));
-  Output out(stdout, cfg.format, prog, fds);
+  Output out(STDOUT_FILENO, cfg.format, prog, fds);
   out.set_value_context(make_value_context(prog, obj));
   auto loop = EventLoop::create(obj.map_fd(kEventsMap), obj.map_fd(kLostMap), prog, out);
   if (!loop) return report_error(stderr, loop.error()), 1;
   SignalGuard signals;
   loop->set_stop_flag(&g_stop);
   out.attached_probes(count_attach_points(prog));
+  if (output_dead(out)) return output_failure_status(out);  // e.g. > /dev/full: before attaching anything
   if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
   if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
   std::vector<BpfLink> links;
   bool failed = false;  // reading events failed: END and maps still run, exit 1
-  if (!loop->exit_requested()) {
+  if (!loop->exit_requested() && !output_dead(out)) {
     if (auto st = attach_all(prog, obj, attach, &links); !st) return report_error(stderr, st.error()), 1;
-    if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
-      std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
-      std::fflush(stdout);
+    if (!g_stop && std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {  // not when attach was cut short
+      out.raw("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
+      out.flush();
     }
     // Not when Ctrl-C came during attach (the command must not start), nor
     // when the held child already died (writing to its pipe would SIGPIPE us).
     if (child && !g_stop && !child->exited())
       if (auto st = child->release(); !st) return report_error(stderr, st.error()), 1;
-    if (auto st = pump(*loop, cfg, child); !st) {
+    if (auto st = pump(*loop, out, cfg, child); !st) {
       report_error(stderr, st.error());
       failed = true;
     }
   }
-  links.clear();  // detach before END so nothing else fires
+  // Detach before END so nothing else fires. Closing a link waits for the
+  // kernel (~0.1 s per uprobe, ~0.04 s per tracepoint on 6.18): logged so
+  // tests can tell our exit latency from the kernel's.
+  size_t nlinks = links.size();
+  auto detach_start = std::chrono::steady_clock::now();
+  links.clear();
+  PROBE_LOG(Debug, "detached %zu links in %.3f s", nlinks,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - detach_start).count());
+  // Output that cannot be written: no END, no map dump (nothing would arrive).
+  if (output_dead(out)) return output_failure_status(out);
   (void)loop->drain();
   loop->accept_after_exit();
   if (auto st = run_kind(prog, obj, ProbeKind::End); !st) report_error(stderr, st.error()), failed = true;
@@ -216,10 +271,13 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   out.print_all_maps();
   if (out.map_read_failed()) failed = true;  // and END failing (above): exit 1 too
   loop->report_lost();
+  if (!out.flush() || output_dead(out)) return output_failure_status(out);
   return failed ? 1 : 0;
 }
 
 }  // namespace
+
+bool stop_requested() { return g_stop != 0; }
 
 size_t count_attach_points(const CompiledProgram &prog) {
   size_t n = 0;
@@ -245,7 +303,13 @@ int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &
     report_load_failure(prog, st.error(), fail, cfg);
     return 1;
   }
-  return run_loaded(prog, cfg, attach, child, *obj);
+  int rc = run_loaded(prog, cfg, attach, child, *obj);
+  // Unloading is the kernel's time too (many kprobe programs: seconds under TCG).
+  auto unload_start = std::chrono::steady_clock::now();
+  { BpfObject gone(std::move(*obj)); }
+  PROBE_LOG(Debug, "unloaded the programs in %.3f s",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - unload_start).count());
+  return rc;
 }
 
 }  // namespace probe

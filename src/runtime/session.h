@@ -28,6 +28,10 @@ using PrepareFn = std::function<Status(const ProbeProgram &, bpf_program *)>;
 int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
                 ChildProcess *child = nullptr, const PrepareFn &prepare = nullptr);
 
+// Whether SIGINT/SIGTERM/SIGPIPE asked the running session to stop: lets a
+// provider's loop over thousands of attach points give up early.
+bool stop_requested();
+
 // Number of attach points bpftrace would report in "Attaching N probes...".
 size_t count_attach_points(const CompiledProgram &prog);
 

@@ -137,9 +137,39 @@ std::string format_value_json(const Type &t, const uint8_t *data, const ValueCon
   return fmt(t, data, false, true, ctx);
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i] (1-4), or 0 if the
+// byte there does not start one (stray continuation, overlong form,
+// surrogate, beyond U+10FFFF, or cut short).
+size_t utf8_sequence(const std::string &s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t len;
+  uint32_t cp;
+  if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
+  else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
+  else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
+  else return 0;
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; k++) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3f);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) return 0;
+  if (cp >= 0xd800 && cp <= 0xdfff) return 0;
+  return len;
+}
+
+}  // namespace
+
 std::string json_quote(const std::string &s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  out.reserve(s.size() + 2);
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    char buf[8];
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -148,13 +178,20 @@ std::string json_quote(const std::string &s) {
       case '\t': out += "\\t"; break;
       default:
         if (c < 0x20) {
-          char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;
+        } else if (size_t len = utf8_sequence(s, i)) {
+          out.append(s, i, len);  // ASCII and valid multi-byte UTF-8 pass through
+          i += len;
+          continue;
         } else {
-          out += char(c);
+          // Not UTF-8: the visible text \xNN (JSON "\\xNN"), so the output
+          // stays valid UTF-8 and the byte value is not lost.
+          std::snprintf(buf, sizeof buf, "\\\\x%02x", c);
+          out += buf;
         }
     }
+    i++;
   }
   return out + "\"";
 }

@@ -25,7 +25,11 @@ std::string format_value(const Type &t, const uint8_t *data, const ValueContext 
 // JSON form: ints as numbers, strings quoted, tuples and arrays as lists.
 std::string format_value_json(const Type &t, const uint8_t *data, const ValueContext *ctx = nullptr);
 
-// Quotes and escapes s as a JSON string.
+// Quotes and escapes s as a JSON string; the one quoting function for every
+// JSON string (keys, values, printf data, map names). The result is always
+// valid UTF-8: control characters become \n, \r, \t or \u00XX, valid UTF-8
+// passes through, and each byte that is not part of valid UTF-8 becomes the
+// visible text \xNN (JSON "\\xNN"), e.g. a comm of "a\xffb" -> "a\\xffb".
 std::string json_quote(const std::string &s);
 
 // Reads an integer value of type t (8-byte storage unless packed) as 64 bits, sign-extended.

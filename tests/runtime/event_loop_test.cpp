@@ -16,8 +16,9 @@
 namespace probe {
 namespace {
 
-std::string read_all(std::FILE *f) {
-  std::fflush(f);
+// Everything out wrote to f (the Output writes to fileno(f)).
+std::string read_all(Output &out, std::FILE *f) {
+  out.flush();
   std::rewind(f);
   std::string s;
   char buf[512];
@@ -49,7 +50,7 @@ CompiledProgram sample_program() {
 TEST(EventLoop, DispatchesRecords) {
   CompiledProgram p = sample_program();
   std::FILE *f = std::tmpfile();
-  Output out(f, OutputFormat::Text, p, {});
+  Output out(fileno(f), OutputFormat::Text, p, {});
   auto loop = EventLoop::create(-1, -1, p, out);
   ASSERT_TRUE(loop.ok());
   std::vector<uint8_t> payload(16);
@@ -68,14 +69,14 @@ TEST(EventLoop, DispatchesRecords) {
   loop->handle_record(r1.data(), r1.size());  // dropped after exit()
   loop->accept_after_exit();
   loop->handle_record(r1.data(), r1.size());
-  EXPECT_EQ(read_all(f), "pid 42 comm bash\n(42, bash)\npid 42 comm bash\n");
+  EXPECT_EQ(read_all(out, f), "pid 42 comm bash\n(42, bash)\npid 42 comm bash\n");
   std::fclose(f);
 }
 
 TEST(EventLoop, JsonOutput) {
   CompiledProgram p = sample_program();
   std::FILE *f = std::tmpfile();
-  Output out(f, OutputFormat::Json, p, {});
+  Output out(fileno(f), OutputFormat::Json, p, {});
   auto loop = EventLoop::create(-1, -1, p, out);
   ASSERT_TRUE(loop.ok());
   std::vector<uint8_t> payload(16);
@@ -83,7 +84,7 @@ TEST(EventLoop, JsonOutput) {
   auto r1 = record(EventKind::Printf, 0, payload);
   loop->handle_record(r1.data(), r1.size());
   out.attached_probes(1);
-  EXPECT_EQ(read_all(f),
+  EXPECT_EQ(read_all(out, f),
             "{\"type\": \"printf\", \"data\": \"pid 0 comm x\\n\"}\n"
             "{\"type\": \"attached_probes\", \"data\": {\"probes\": 1}}\n");
   std::fclose(f);
@@ -92,10 +93,10 @@ TEST(EventLoop, JsonOutput) {
 TEST(EventLoop, AttachingMessage) {
   CompiledProgram p;
   std::FILE *f = std::tmpfile();
-  Output out(f, OutputFormat::Text, p, {});
+  Output out(fileno(f), OutputFormat::Text, p, {});
   out.attached_probes(1);
   out.attached_probes(3);
-  EXPECT_EQ(read_all(f), "Attaching 1 probe...\nAttaching 3 probes...\n");
+  EXPECT_EQ(read_all(out, f), "Attaching 1 probe...\nAttaching 3 probes...\n");
   std::fclose(f);
 }
 
@@ -136,13 +137,13 @@ TEST(EventLoopKernel, RingBufferRoundTrip) {
   pf.offsets = {0, 8};
   p.printfs.push_back(pf);
   std::FILE *f = std::tmpfile();
-  Output out(f, OutputFormat::Text, p, {});
+  Output out(fileno(f), OutputFormat::Text, p, {});
   auto loop = EventLoop::create(rb, -1, p, out);
   ASSERT_TRUE(loop.ok()) << loop.error().message;
   LIBBPF_OPTS(bpf_test_run_opts, run);
   ASSERT_EQ(bpf_prog_test_run_opts(prog, &run), 0) << strerror(errno);
   ASSERT_TRUE(loop->poll(100).ok());
-  EXPECT_EQ(read_all(f), "n=7 s=ok\n");
+  EXPECT_EQ(read_all(out, f), "n=7 s=ok\n");
   std::fclose(f);
   close(prog);
   close(rb);

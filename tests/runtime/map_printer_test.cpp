@@ -165,7 +165,10 @@ TEST(MapPrinterKernel, PlainHashPrintsToFile) {
   ASSERT_EQ(bpf_map_update_elem(fd, k1, &v1, BPF_ANY), 0);
   ASSERT_EQ(bpf_map_update_elem(fd, k2, &v2, BPF_ANY), 0);
   std::FILE *f = std::tmpfile();
-  ASSERT_TRUE(print_map(f, m, fd, OutputFormat::Text).ok());
+  {
+    FdWriter w(fileno(f));
+    ASSERT_TRUE(print_map(w, m, fd, OutputFormat::Text).ok());
+  }
   std::rewind(f);
   char buf[256] = {};
   size_t n = std::fread(buf, 1, sizeof buf - 1, f);

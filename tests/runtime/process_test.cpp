@@ -1,7 +1,10 @@
 #include "runtime/process.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -131,6 +134,44 @@ TEST_F(ExecCheck, GoodExecReleasesWithoutError) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   ASSERT_TRUE(c->release().ok());
   EXPECT_EQ(c->wait(), 4);
+}
+
+// Issue 7: the -c command outlived probe when probe died of SIGHUP, SIGQUIT,
+// SIGPIPE or SIGKILL. A stand-in for probe spawns and releases the command,
+// is SIGKILLed (no destructor runs), and the command must die with it.
+TEST(ChildProcess, DiesWithParentKilled) {
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);  // the orphan is reparented to us: we can reap it
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  pid_t middle = fork();
+  ASSERT_GE(middle, 0);
+  if (middle == 0) {
+    close(p[0]);
+    auto c = ChildProcess::spawn_held("sleep 100");
+    if (!c || !c->release()) _exit(1);
+    pid_t pid = c->pid();
+    if (write(p[1], &pid, sizeof pid) != sizeof pid) _exit(1);
+    for (;;) pause();
+  }
+  close(p[1]);
+  pid_t child = -1;
+  ASSERT_EQ(read(p[0], &child, sizeof child), ssize_t(sizeof child));
+  close(p[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let it exec sleep
+  kill(middle, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(waitpid(middle, &status, 0), middle);
+  // The command gets SIGKILL from PR_SET_PDEATHSIG and, reparented to us, is reaped here.
+  pid_t r = 0;
+  for (int i = 0; i < 100 && r == 0; i++) {
+    r = waitpid(child, &status, WNOHANG);
+    if (r == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (r == 0) kill(child, SIGKILL), waitpid(child, &status, 0);
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
+  ASSERT_EQ(r, child) << "the -c command outlived its parent by more than 1 s";
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
 }
 
 }  // namespace

@@ -59,5 +59,36 @@ TEST(ValueFormat, RecordsAndArraysUseNaturalLayout) {
   EXPECT_EQ(format_value(Type::array(Type::integer(1, false), 4), arr), "[1,2,3,4]");
 }
 
+// Issue 7: JSON must be valid UTF-8 whatever bytes the kernel hands us.
+TEST(JsonQuote, ControlCharactersAreEscaped) {
+  EXPECT_EQ(json_quote(std::string("a\x01\x1f\x7f", 4)), "\"a\\u0001\\u001f\x7f\"");
+  EXPECT_EQ(json_quote(std::string("\0", 1)), "\"\\u0000\"");
+  EXPECT_EQ(json_quote("q\"b\\s\n\r\t"), "\"q\\\"b\\\\s\\n\\r\\t\"");
+}
+
+TEST(JsonQuote, ValidUtf8PassesThrough) {
+  EXPECT_EQ(json_quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");                 // U+00E9
+  EXPECT_EQ(json_quote("\xe2\x82\xac"), "\"\xe2\x82\xac\"");               // U+20AC
+  EXPECT_EQ(json_quote("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");       // U+1F600
+  EXPECT_EQ(json_quote("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"");       // U+10FFFF
+}
+
+TEST(JsonQuote, InvalidBytesBecomeVisibleEscapes) {
+  EXPECT_EQ(json_quote("a\xff" "b"), "\"a\\\\xffb\"");
+  EXPECT_EQ(json_quote("\x80"), "\"\\\\x80\"");                       // stray continuation
+  EXPECT_EQ(json_quote("\xc0\xaf"), "\"\\\\xc0\\\\xaf\"");            // overlong '/'
+  EXPECT_EQ(json_quote("\xe0\x80\xaf"), "\"\\\\xe0\\\\x80\\\\xaf\"");  // overlong, 3 bytes
+  EXPECT_EQ(json_quote("\xed\xa0\x80"), "\"\\\\xed\\\\xa0\\\\x80\"");  // surrogate U+D800
+  EXPECT_EQ(json_quote("\xf4\x90\x80\x80"), "\"\\\\xf4\\\\x90\\\\x80\\\\x80\"");  // > U+10FFFF
+  EXPECT_EQ(json_quote("x\xe2\x82"), "\"x\\\\xe2\\\\x82\"");          // cut short at the end
+  EXPECT_EQ(json_quote("\xe2(\xa1"), "\"\\\\xe2(\\\\xa1\"");          // broken in the middle
+}
+
+// Every string position (value, map name, key, record field) goes through json_quote.
+TEST(JsonQuote, UsedForStringValues) {
+  char s[16] = "a\xff\x01z";
+  EXPECT_EQ(format_value_json(Type::string(16), reinterpret_cast<uint8_t *>(s)), "\"a\\\\xff\\u0001z\"");
+}
+
 }  // namespace
 }  // namespace probe

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The signal tests inside the test VM (Linux 6.1, TCG): the kprobe,
+# kprobe.multi and fentry phases the host cannot run, plus the native ones on
+# that kernel.
+#
+#   tests/signals/run-in-vm.sh [run.py options, e.g. --filter 'matrix/k*']
+#
+# Without options it runs the kernel phases plus the quick native cases
+# (under TCG, LLVM and 200,000 uprobe hits take many minutes: the compile
+# phase and the lost-event counts run natively only).
+#
+# Environment: PROBE_BUILD (default <repo>/build), PROBE_BIN (default
+# $PROBE_BUILD/probe), PROBE_VM_TIMEOUT (default 1200), run-in-vm.sh's PROBE_VM_*.
+# Exit: run.py's status; 77 (with "SKIP: <reason>") when the VM cannot run.
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=$(cd "${PROBE_BUILD:-$repo/build}" 2>/dev/null && pwd) || { echo "signals: no build directory" >&2; exit 2; }
+probe=${PROBE_BIN:-$build/probe}
+python=/usr/bin/python3
+[ -x "$python" ] || python=$(command -v python3)
+cd "$repo" || exit 2
+[ $# -gt 0 ] || set -- --filter 'matrix/k*' --filter 'matrix/steady/*' --filter 'matrix/end/*' \
+  --filter epipe --filter dev-full --filter json-utf8 --filter sigint-twice
+exec "$repo/tests/vm/run-in-vm.sh" --timeout "${PROBE_VM_TIMEOUT:-1200}" -- \
+  "$python" tests/signals/run.py --probe "$probe" --kernel "$@"
