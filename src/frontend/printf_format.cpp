@@ -13,15 +13,29 @@ namespace {
 
 constexpr std::string_view kConversions = "diuxXoscp";
 constexpr std::string_view kFlags = "-0+ #";
+// Widths and precisions above this are refused: the runtime renders into
+// fixed buffers, and a huge width would stall every event on padding.
+constexpr unsigned kMaxWidth = 256;
+
+// Reads the digits at fmt[j...] (advancing j); false when they exceed kMaxWidth.
+bool read_width(std::string_view fmt, size_t &j) {
+  unsigned v = 0;
+  bool ok = true;
+  for (; j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9'; j++) {
+    v = v * 10 + unsigned(fmt[j] - '0');
+    if (v > kMaxWidth) ok = false, v = kMaxWidth + 1;
+  }
+  return ok;
+}
 
 // Parses the specifier starting at fmt[pos] == '%' (not "%%").
 Result<FormatArgSpec> parse_one(std::string_view fmt, size_t pos) {
   size_t j = pos + 1;
   while (j < fmt.size() && kFlags.find(fmt[j]) != std::string_view::npos) j++;
-  while (j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9') j++;
+  bool width_ok = read_width(fmt, j);
   if (j < fmt.size() && fmt[j] == '.') {
     j++;
-    while (j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9') j++;
+    width_ok = read_width(fmt, j) && width_ok;
   }
   size_t len_start = j;
   if (j < fmt.size() && (fmt[j] == 'h' || fmt[j] == 'l')) {
@@ -39,6 +53,8 @@ Result<FormatArgSpec> parse_one(std::string_view fmt, size_t pos) {
     return make_error("'*' width or precision is not supported in '" + text + "'" + at);
   if (kConversions.find(conv) == std::string_view::npos)
     return make_error("invalid conversion '" + text + "'" + at);
+  if (!width_ok)
+    return make_error("width or precision above " + std::to_string(kMaxWidth) + " in '" + text + "'" + at);
   if (j > len_start && (conv == 's' || conv == 'c' || conv == 'p'))
     return make_error("length modifier not allowed with '%" + std::string(1, conv) + "' in '" +
                       text + "'" + at);
