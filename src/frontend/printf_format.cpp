@@ -135,8 +135,10 @@ std::string format_one(const FormatArgSpec &a, const Type &t, const uint8_t *p) 
     case 'p': {
       std::string s = hex_pointer(read_int(t, p));
       std::string pfx;
-      for (char c : prefix)
+      for (char c : prefix) {
+        if (c == '.') break;  // a precision is ignored (its digits are not width)
         if (c == '-' || (c >= '1' && c <= '9') || (!pfx.empty() && c == '0')) pfx += c;
+      }
       std::snprintf(buf, sizeof buf, ("%" + pfx + "s").c_str(), s.c_str());
       return buf;
     }

@@ -67,6 +67,16 @@ TEST(PrintfFormat, RejectsHugeWidthOrPrecision) {
   EXPECT_EQ(p.fmt("%.256d").size(), 257u);
 }
 
+// Found by decode_fuzz: "%08.00000000p" took the precision's digits as more
+// width (800,000,000) and stalled on padding.
+TEST(PrintfFormat, PointerPrecisionIsNotWidth) {
+  Payload p;
+  p.add_int(4096);
+  EXPECT_EQ(p.fmt("[%08.00000000p]"), "[  0x1000]");
+  EXPECT_EQ(p.fmt("[%-8.3p]"), "[0x1000  ]");
+  EXPECT_EQ(p.fmt("[%.9p]"), "[0x1000]");
+}
+
 TEST(PrintfFormat, Accepts) {
   std::string why;
   EXPECT_TRUE(format_accepts('d', Type::i64(), &why));
