@@ -45,8 +45,9 @@ run_one() {
       return 1
     fi
   fi
-  local start=$SECONDS rc=0
-  "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+  local start=$SECONDS rc=0 dict=()
+  [ -f "$root/tests/fuzz/dict/$t.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$t.dict")
+  "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${dict[@]}" \
     -artifact_prefix="$art" "$work" "$root/tests/fuzz/seeds/$t" >> "$log" 2>&1 || rc=$?
   local execs rate cov ft units
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
