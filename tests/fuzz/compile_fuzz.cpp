@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (fuzz::has_host_wildcard(*ast)) return -1;
   }
   auto ctx = compile(cfg, src);
-  (void)ctx->diags.render(ctx->source);
+  std::string text = ctx->diags.render(ctx->source);
+  if (fuzz::verbose()) std::fprintf(stderr, "%s", text.empty() ? "compiled\n" : text.c_str());
   // A program without errors must have produced an object.
   if (!ctx->diags.has_errors() && ctx->output.elf.size() < 64) {
     std::fprintf(stderr, "compile_fuzz: no errors but no ELF object (%zu bytes)\n", ctx->output.elf.size());

@@ -25,4 +25,9 @@ bool has_host_wildcard(const ast::Program &prog) {
   return false;
 }
 
+bool verbose() {
+  static const bool v = std::getenv("PROBE_FUZZ_VERBOSE") != nullptr;
+  return v;
+}
+
 }  // namespace probe::fuzz

@@ -28,4 +28,8 @@ Config config();
 // tracefs, kallsyms or binaries, which is slow and not reproducible.
 bool has_host_wildcard(const ast::Program &prog);
 
+// $PROBE_FUZZ_VERBOSE set: the targets print each input's diagnostics
+// (to see why a seed or a crash input is rejected).
+bool verbose();
+
 }  // namespace probe::fuzz

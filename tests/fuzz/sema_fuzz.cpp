@@ -2,6 +2,7 @@
 // whole dry compile up to LLVM), against the fixed BTF.
 // Input: program text.
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "driver/pass.h"
@@ -24,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pm.add(CreateProbeSpecPass());
   pm.add(CreateSemanticPass());
   pm.run(ctx);
-  (void)ctx.diags.render(ctx.source);
+  std::string text = ctx.diags.render(ctx.source);
+  if (fuzz::verbose()) std::fprintf(stderr, "%s", text.empty() ? "analysed\n" : text.c_str());
   return 0;
 }
