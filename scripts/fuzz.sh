@@ -2,7 +2,9 @@
 # Runs probe's libFuzzer targets (tests/fuzz/*_fuzz.cpp) from the sanitizer
 # build (scripts/sanitize.sh --build-only makes it):
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]     default: all, 30 s each (CI smoke)
-# Each target first replays its regression inputs (tests/fuzz/regressions/T),
+# Each target first replays its regression inputs (tests/fuzz/regressions/T;
+# those listed in regressions/KNOWN are crashes queued for a fix: reported,
+# not failed),
 # then fuzzes for SECONDS from its seeds (tests/fuzz/seeds/T) plus a working
 # corpus kept in $BUILD/fuzz-corpus/T. FUZZ_JOBS=N runs N targets at a time
 # (default 2); PROBE_SAN_BUILD=DIR picks the build (default build-san).
@@ -38,13 +40,23 @@ run_one() {
   local sum=$build/fuzz-logs/$1.summary work=$build/fuzz-corpus/$1 art=$build/fuzz-artifacts/$1/
   mkdir -p "$work" "$art"
   : > "$log"
-  local regs=("$root"/tests/fuzz/regressions/"$t"/*)
-  if [ -e "${regs[0]}" ]; then
-    if ! "$bin" -rss_limit_mb=2048 -timeout=10 "${regs[@]}" >> "$log" 2>&1; then
-      echo "FAIL $t: a regression input crashes again (see $log)" > "$sum"
+  # Regression inputs, one process each. Those listed in regressions/KNOWN
+  # (crashes queued for a fix elsewhere) are reported but do not fail.
+  local f known_note=""
+  for f in "$root"/tests/fuzz/regressions/"$t"/*; do
+    [ -f "$f" ] || continue
+    local rel=${f#"$root"/tests/fuzz/regressions/}
+    local known=0
+    grep -qx "$rel" "$root/tests/fuzz/regressions/KNOWN" 2>/dev/null && known=1
+    if "$bin" -rss_limit_mb=2048 -timeout=10 "$f" >> "$log" 2>&1; then
+      [ $known = 1 ] && known_note+=" [KNOWN $rel passes now: delete it from regressions/KNOWN]"
+    elif [ $known = 1 ]; then
+      known_note+=" [KNOWN $rel still crashes]"
+    else
+      echo "FAIL $t: regression input $rel crashes again (see $log)" > "$sum"
       return 1
     fi
-  fi
+  done
   local start=$SECONDS rc=0 dict=()
   [ -f "$root/tests/fuzz/dict/$t.dict" ] && dict=(-dict="$root/tests/fuzz/dict/$t.dict")
   "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${dict[@]}" \
@@ -57,7 +69,7 @@ run_one() {
   units=$(ls "$work" | wc -l)
   local what="${execs:-?} runs, ${rate:-?} exec/s, cov ${cov:-?}, ft ${ft:-?}, corpus $units, $((SECONDS - start)) s"
   if [ "$rc" -eq 0 ]; then
-    echo "PASS $t: $what" > "$sum"
+    echo "PASS $t: $what$known_note" > "$sum"
   else
     echo "FAIL $t (exit $rc): $what; crash input: $(ls -t "$art" | head -1 | sed "s|^|$art|"); log: $log" > "$sum"
     grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)|^ *#[0-9] ' "$log" | head -15 >> "$sum"
