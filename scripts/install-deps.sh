@@ -12,6 +12,7 @@ pkgs=(
   libbpf-dev libelf-dev zlib1g-dev
   flex bison
   googletest libgtest-dev
+  clang-19 libclang-rt-19-dev llvm-19  # sanitizer/fuzz build (scripts/sanitize.sh), llvm-objcopy
   bpftool python3 libz3-dev
   qemu-system-x86 busybox-static
 )

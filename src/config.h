@@ -29,6 +29,8 @@ struct Config {
   unsigned max_probes = 1024;
   // What "/proc/self/exe" means in attach points: the traced command, or us.
   std::string self_exe;
+  // Kernel types from this BTF file instead of /sys/kernel/btf/vmlinux (tests, fuzzers).
+  std::string btf_path;
 };
 
 }  // namespace probe

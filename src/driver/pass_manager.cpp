@@ -12,7 +12,7 @@ PassContext::PassContext(const Config &c, SourceFile src) : config(c), source(st
 PassContext::~PassContext() = default;
 
 BtfTypes &PassContext::btf() {
-  if (!btf_) btf_ = std::make_unique<BtfTypes>();
+  if (!btf_) btf_ = config.btf_path.empty() ? std::make_unique<BtfTypes>() : std::make_unique<BtfTypes>(config.btf_path);
   return *btf_;
 }
 

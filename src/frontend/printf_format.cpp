@@ -14,30 +14,29 @@ namespace {
 
 constexpr std::string_view kConversions = "diuxXoscp";
 constexpr std::string_view kFlags = "-0+ #";
-// Largest printf width or precision.
-constexpr unsigned long kMaxFieldWidth = 1024;
+// Widths and precisions above this are refused: the runtime renders into
+// fixed buffers, and a huge width would stall every event on padding.
+constexpr unsigned kMaxWidth = 256;
+
+// Reads the digits at fmt[j...] (advancing j); false when they exceed kMaxWidth.
+bool read_width(std::string_view fmt, size_t &j) {
+  unsigned v = 0;
+  bool ok = true;
+  for (; j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9'; j++) {
+    v = v * 10 + unsigned(fmt[j] - '0');
+    if (v > kMaxWidth) ok = false, v = kMaxWidth + 1;
+  }
+  return ok;
+}
 
 // Parses the specifier starting at fmt[pos] == '%' (not "%%").
 Result<FormatArgSpec> parse_one(std::string_view fmt, size_t pos) {
   size_t j = pos + 1;
   while (j < fmt.size() && kFlags.find(fmt[j]) != std::string_view::npos) j++;
-  // Width and precision: snprintf fails (prints nothing) past INT_MAX and
-  // the output is cut anyway; refuse absurd ones instead.
-  auto number = [&](const char *what) -> Status {
-    size_t start = j;
-    unsigned long value = 0;
-    for (; j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9'; j++)
-      value = std::min<unsigned long>(value * 10 + static_cast<unsigned long>(fmt[j] - '0'), kMaxFieldWidth + 1);
-    if (value > kMaxFieldWidth)
-      return make_error(std::string(what) + " '" + std::string(fmt.substr(start, j - start)) +
-                        "' is too large (at most " + std::to_string(kMaxFieldWidth) + ") at offset " +
-                        std::to_string(pos));
-    return Ok{};
-  };
-  if (auto st = number("width"); !st) return st.error();
+  bool width_ok = read_width(fmt, j);
   if (j < fmt.size() && fmt[j] == '.') {
     j++;
-    if (auto st = number("precision"); !st) return st.error();
+    width_ok = read_width(fmt, j) && width_ok;
   }
   size_t len_start = j;
   if (j < fmt.size() && (fmt[j] == 'h' || fmt[j] == 'l')) {
@@ -55,6 +54,8 @@ Result<FormatArgSpec> parse_one(std::string_view fmt, size_t pos) {
     return make_error("'*' width or precision is not supported in '" + text + "'" + at);
   if (kConversions.find(conv) == std::string_view::npos)
     return make_error("invalid conversion '" + text + "'" + at);
+  if (!width_ok)
+    return make_error("width or precision above " + std::to_string(kMaxWidth) + " in '" + text + "'" + at);
   if (j > len_start && (conv == 's' || conv == 'c' || conv == 'p'))
     return make_error("length modifier not allowed with '%" + std::string(1, conv) + "' in '" +
                       text + "'" + at);
@@ -135,8 +136,10 @@ std::string format_one(const FormatArgSpec &a, const Type &t, const uint8_t *p) 
     case 'p': {
       std::string s = hex_pointer(read_int(t, p));
       std::string pfx;
-      for (char c : prefix)
+      for (char c : prefix) {
+        if (c == '.') break;  // a precision is ignored (its digits are not width)
         if (c == '-' || (c >= '1' && c <= '9') || (!pfx.empty() && c == '0')) pfx += c;
+      }
       std::snprintf(buf, sizeof buf, ("%" + pfx + "s").c_str(), s.c_str());
       return buf;
     }

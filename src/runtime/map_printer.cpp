@@ -149,9 +149,9 @@ std::vector<uint8_t> reduce_percpu(const MapSpec &spec, const uint8_t *raw, int 
   std::vector<uint8_t> out(raw, raw + spec.value_size);
   if (ncpus <= 1 || spec.value_size < 8) return out;
   auto sum_at = [&](size_t off) {
-    int64_t s = 0;
-    for (int c = 0; c < ncpus; c++) s += rd64(raw + size_t(c) * slot + off);
-    wr64(out.data() + off, s);
+    uint64_t s = 0;  // wraps like the kernel's own adds (signed overflow is UB)
+    for (int c = 0; c < ncpus; c++) s += uint64_t(rd64(raw + size_t(c) * slot + off));
+    wr64(out.data() + off, int64_t(s));
   };
   switch (spec.value_kind) {
     case MapValueKind::Count:
@@ -195,6 +195,7 @@ int64_t entry_number(const MapSpec &spec, const uint8_t *v) {
       return (spec.value_size < 16 || rd64(v + 8)) ? rd64(v) : 0;
     case MapValueKind::Avg: {
       int64_t count = spec.value_size >= 16 ? rd64(v + 8) : 1;
+      if (count == -1) return int64_t(0 - uint64_t(rd64(v)));  // INT64_MIN / -1 overflows
       return count ? rd64(v) / count : 0;
     }
     case MapValueKind::Plain:

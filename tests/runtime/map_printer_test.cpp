@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 
 namespace probe {
@@ -106,6 +107,21 @@ TEST(MapPrinter, PerCpuReduction) {
   EXPECT_EQ(entry_number(avg, reduce_percpu(avg, araw.data(), 2).data()), 6);
   auto zero = u64s({0, 0});
   EXPECT_EQ(entry_number(avg, zero.data()), 0);
+}
+
+// Found by decode_fuzz: per-CPU sums that overflow int64 wrap (no UB), and
+// an average over a count of -1 does not trap on INT64_MIN / -1.
+TEST(MapPrinter, PerCpuSumsWrapWithoutOverflow) {
+  MapSpec sum;
+  sum.value_kind = MapValueKind::Sum;
+  sum.value = Type::aggregate(TypeKind::Sum);
+  auto raw = u64s({INT64_MAX, 2});
+  EXPECT_EQ(entry_number(sum, reduce_percpu(sum, raw.data(), 2).data()), INT64_MIN + 1);
+  MapSpec avg;
+  avg.value_kind = MapValueKind::Avg;
+  avg.value_size = 16;
+  auto v = u64s({INT64_MIN, -1});
+  EXPECT_EQ(entry_number(avg, v.data()), INT64_MIN);
 }
 
 TEST(MapPrinter, SignedAggregatesPrintNegative) {

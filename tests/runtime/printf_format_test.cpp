@@ -52,6 +52,31 @@ TEST(PrintfFormat, RejectsBadConversion) {
   EXPECT_TRUE(parse_printf_format("100%% done")->empty());
 }
 
+// Found by decode_fuzz: "%0000000000195211606X" padded 195 MB into a
+// 512-byte buffer on every event (seconds each, output silently cut).
+TEST(PrintfFormat, RejectsHugeWidthOrPrecision) {
+  auto r = parse_printf_format("x %0000000000195211606X");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "width or precision above 256 in '%0000000000195211606X' at offset 2");
+  EXPECT_FALSE(parse_printf_format("%.257d").ok());
+  EXPECT_FALSE(parse_printf_format("%99999999999999999999s").ok());
+  ASSERT_TRUE(parse_printf_format("%256.256d").ok());
+  Payload p;
+  p.add_int(-1);
+  EXPECT_EQ(p.fmt("%256d"), std::string(254, ' ') + "-1");
+  EXPECT_EQ(p.fmt("%.256d").size(), 257u);
+}
+
+// Found by decode_fuzz: "%08.00000000p" took the precision's digits as more
+// width (800,000,000) and stalled on padding.
+TEST(PrintfFormat, PointerPrecisionIsNotWidth) {
+  Payload p;
+  p.add_int(4096);
+  EXPECT_EQ(p.fmt("[%08.00000000p]"), "[  0x1000]");
+  EXPECT_EQ(p.fmt("[%-8.3p]"), "[0x1000  ]");
+  EXPECT_EQ(p.fmt("[%.9p]"), "[0x1000]");
+}
+
 TEST(PrintfFormat, Accepts) {
   std::string why;
   EXPECT_TRUE(format_accepts('d', Type::i64(), &why));
