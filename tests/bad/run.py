@@ -29,7 +29,8 @@ Case files (tests/bad/cases/*.bad), blocks separated by a NAME line:
                                   program: "<file>:L:C: error:" (default when
                                   the program comes from {file} or -e);
                                   message: "probe: error:" (default otherwise);
-                                  any: either; none: no check
+                                  any: "probe: error:" or any "NAME:L:C: error:";
+                                  none: no check
     EXPECT <regex>                extra regex that stderr must match (repeatable)
     REJECT <regex>                regex that stderr must not match (repeatable)
     TIMEOUT 2                     seconds (default 2)
@@ -261,7 +262,8 @@ def check(case, probe, keep):
                 problems.append("no located error (file:LINE:COL: error:)")
             elif mode == "message" and not re.search(r"(^|\n)probe: error: \S", text):
                 problems.append("no 'probe: error:' message")
-            elif mode == "any" and not re.search(loc_pat, text) and not re.search(r"(^|\n)probe: error: \S", text):
+            elif mode == "any" and not re.search(r"(^|\n)[^\n]+:\d+:\d+: error: \S", text) \
+                    and not re.search(r"(^|\n)probe: error: \S", text):
                 problems.append("no error message")
         for pat in case.expect:
             if not re.search(pat, text):
