@@ -38,7 +38,8 @@ Case files (tests/bad/cases/*.bad), blocks separated by a NAME line:
     ROOTLESS 1                    run probe as nobody (skipped if not root)
     XFAIL <reason>                known failure: reported, not counted as a fail
 
-Blank lines and lines starting with '#' between cases are ignored.
+Blank lines and lines starting with '#' between cases are ignored. Lines
+"DEFAULT KEY VALUE" before the first NAME apply to every case of the file.
 Usage: tests/bad/run.py --probe build/probe [-j2] [--filter GLOB] [-v]
 """
 import argparse
@@ -90,7 +91,7 @@ def to_bytes(v):
 
 
 def parse_file(path):
-    cases, cur = [], None
+    cases, cur, defaults = [], None, []
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     i = 0
@@ -100,9 +101,14 @@ def parse_file(path):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         key, _, val = raw.partition(" ")
+        if key == "DEFAULT" and cur is None:
+            defaults.append(val)
+            continue
         if key == "NAME":
             cur = Case(val.strip(), path, i)
             cases.append(cur)
+            for d in defaults:
+                apply_key(cur, *d.partition(" ")[::2])
             continue
         if cur is None:
             raise SystemExit(f"{path}:{i}: {key} before NAME")
@@ -115,35 +121,39 @@ def parse_file(path):
                 raise SystemExit(f"{path}:{i}: unterminated heredoc {tag}")
             i += 1
             val = "\n".join(body) + "\n"
-        if key == "PROG":
-            cur.prog = val.encode()
-        elif key == "GEN":
-            cur.prog = to_bytes(eval(val, {}))
-        elif key == "STDIN":
-            cur.stdin = val.encode()
-        elif key == "STDIN_GEN":
-            cur.stdin = to_bytes(eval(val, {}))
-        elif key == "ARGS":
-            cur.args = val
-        elif key == "EXIT":
-            cur.exit = [int(x) for x in val.split(',')]
-        elif key == "ERROR":
-            cur.error = val.strip()
-        elif key == "EXPECT":
-            cur.expect.append(val)
-        elif key == "REJECT":
-            cur.reject.append(val)
-        elif key == "TIMEOUT":
-            cur.timeout = float(val)
-        elif key == "SETUP":
-            cur.setup.append(val)
-        elif key == "ROOTLESS":
-            cur.rootless = val.strip() not in ("", "0")
-        elif key == "XFAIL":
-            cur.xfail = val.strip() or "known failure"
-        else:
-            raise SystemExit(f"{path}:{i}: unknown key {key}")
+        apply_key(cur, key, val, f"{path}:{i}")
     return cases
+
+
+def apply_key(cur, key, val, where="DEFAULT"):
+    if key == "PROG":
+        cur.prog = val.encode()
+    elif key == "GEN":
+        cur.prog = to_bytes(eval(val, {}))
+    elif key == "STDIN":
+        cur.stdin = val.encode()
+    elif key == "STDIN_GEN":
+        cur.stdin = to_bytes(eval(val, {}))
+    elif key == "ARGS":
+        cur.args = val
+    elif key == "EXIT":
+        cur.exit = [int(x) for x in val.split(',')]
+    elif key == "ERROR":
+        cur.error = val.strip()
+    elif key == "EXPECT":
+        cur.expect.append(val)
+    elif key == "REJECT":
+        cur.reject.append(val)
+    elif key == "TIMEOUT":
+        cur.timeout = float(val)
+    elif key == "SETUP":
+        cur.setup.append(val)
+    elif key == "ROOTLESS":
+        cur.rootless = val.strip() not in ("", "0")
+    elif key == "XFAIL":
+        cur.xfail = val.strip() or "known failure"
+    else:
+        raise SystemExit(f"{where}: unknown key {key}")
 
 
 def load_cases(case_dir):
@@ -251,8 +261,7 @@ def check(case, probe, keep):
                 break
         mode = case.error
         if mode is None:
-            uses_prog = "{file}" in args and case.prog is not None or re.search(r"(^|\s)-e\s", args)
-            mode = "program" if uses_prog else "message"
+            mode = "program" if "{file}" in args and case.prog is not None else "message"
         # -e programs are named "stdin"; files by their path.
         file_pat = r"(stdin|" + re.escape(fpath) + r")"
         loc_pat = file_pat + r":\d+:\d+: error: "
@@ -313,7 +322,7 @@ def main():
                 failed += 1
                 print(f"FAIL {case.name} ({where}): {'; '.join(problems)}")
                 if opts.verbose:
-                    print("    " + text[:2000].replace("\n", "\n    "))
+                    print("    " + text[:600].replace("\n", "\n    "))
             elif case.xfail:
                 xpassed += 1
                 print(f"XPASS {case.name} ({where}): passes now; remove XFAIL")
