@@ -3,6 +3,7 @@
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
 
+#include <charconv>
 #include <cstring>
 
 namespace probe {
@@ -26,6 +27,14 @@ bool require(Sema &S, const Loc &loc, bool ProbeContext::*cap, const std::string
   return true;
 }
 
+// N of "argN", or -1 when N does not fit in an int (arg99999999999).
+int arg_index(const std::string &name) {
+  int n = -1;
+  const char *b = name.data() + 3, *e = name.data() + name.size();
+  auto [ptr, ec] = std::from_chars(b, e, n);
+  return ec == std::errc() && ptr == e ? n : -1;
+}
+
 llvm::Value *load_reg(Lowering &L, uint32_t off) {
   return L.b().CreateLoad(L.i64(), L.gep(L.ctx_arg(), off));
 }
@@ -36,8 +45,8 @@ Type arg_type(Sema &S, ast::Identifier &id) {
   if (!slots && !require(S, id.loc, &ProbeContext::has_regs, id.name,
                          "tracepoints name their arguments: use args.NAME (see `probe -lv 'tracepoint:...'`)"))
     return Type::none();
-  int n = std::stoi(id.name.substr(3));
-  if (n >= static_cast<int>(std::size(kArgRegOffsets))) {
+  int n = arg_index(id.name);
+  if (n < 0 || n >= static_cast<int>(std::size(kArgRegOffsets))) {
     S.diags().error(id.loc, id.name + " is beyond the 6 register arguments of x86-64");
     return Type::none();
   }
@@ -109,7 +118,7 @@ std::vector<BuiltinVar> probe_arg_vars() {
   return {
       {"arg", "Nth function argument (registers)", arg_type,
        [](Lowering &L, ast::Identifier &id) {
-         int n = std::stoi(id.name.substr(3));
+         int n = arg_index(id.name);  // 0..5, checked by arg_type
          // fentry/raw_tp contexts are arrays of u64 argument slots.
          if (L.probe().u64_slots) return load_reg(L, 8 * n);
          return load_reg(L, kArgRegOffsets[n]);

@@ -14,6 +14,8 @@
 
 #include "driver/compiler.h"
 #include "driver/list.h"
+#include "driver/program_source.h"
+#include "runtime/binary_resolver.h"
 #include "runtime/errors.h"
 #include "runtime/process.h"
 #include "runtime/session.h"
@@ -156,33 +158,25 @@ int parse_args(int argc, char **argv, CliArgs &a) {
 
 Result<SourceFile> read_source(const CliArgs &a) {
   if (a.have_program) return SourceFile{"stdin", a.program};
-  std::stringstream ss;
-  if (a.file == "-") {
-    ss << std::cin.rdbuf();
-    return SourceFile{"stdin", ss.str()};
-  }
-  std::ifstream in(a.file);
-  if (!in) return make_error("cannot read program file '" + a.file + "'", errno);
-  ss << in.rdbuf();
-  return SourceFile{a.file, ss.str()};
+  auto text = read_program_file(a.file);
+  if (!text) return text.error();
+  return SourceFile{a.file == "-" ? "stdin" : a.file, std::move(*text)};
 }
 
-// What /proc/self/exe names in attach points: the -c command, the -p
-// process, or probe itself.
+// What /proc/self/exe names in attach points: the -p process ("" for a
+// kernel thread), or probe itself; -c sets it from the child.
 Result<std::string> self_exe(const Config &cfg) {
-  std::string link = cfg.pid ? "/proc/" + std::to_string(*cfg.pid) + "/exe" : "/proc/self/exe";
   // -p: uprobes go on /proc/PID/exe itself (see resolve_binary), not on the
   // path the link names, which may be inside a container or deleted.
   if (cfg.pid) {
-    if (access(link.c_str(), F_OK) != 0) return make_error("no process with pid " + std::to_string(*cfg.pid), errno);
-    return link;
+    auto exe = process_exe(*cfg.pid);
+    // --dry-run needs no access to the process (no root): compile as if it had.
+    if (!exe && cfg.dry_run && exe.error().err != ESRCH) return "/proc/" + std::to_string(*cfg.pid) + "/exe";
+    return exe;
   }
   char buf[PATH_MAX];
-  ssize_t n = readlink(link.c_str(), buf, sizeof(buf) - 1);
-  if (n < 0) {
-    if (cfg.pid) return make_error("no process with pid " + std::to_string(*cfg.pid), errno);
-    return make_error("cannot read " + link, errno);
-  }
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n < 0) return sys_error("cannot read /proc/self/exe", errno);
   return std::string(buf, n);
 }
 

@@ -1,6 +1,8 @@
 #include "driver/compiler.h"
 
 #include <cstdio>
+#include <exception>
+#include <new>
 
 #include "frontend/ast_printer.h"
 #include "probes/providers.h"
@@ -33,7 +35,17 @@ std::unique_ptr<PassContext> compile(const Config &cfg, SourceFile src) {
   pm.add(CreateSemanticPass());
   pm.add(CreateCodegenPass());
   pm.add(CreateEmitPass());
-  pm.run(*ctx);
+  // No user input should make a pass throw; if one still does, the user
+  // gets an error and exit status 1 rather than std::terminate's abort.
+  try {
+    pm.run(*ctx);
+  } catch (const std::bad_alloc &) {
+    ctx->diags.error("internal error: out of memory while compiling the program");
+    ctx->diags.hint("please report this with the program that caused it");
+  } catch (const std::exception &e) {
+    ctx->diags.error(std::string("internal error: ") + e.what());
+    ctx->diags.hint("please report this with the program that caused it");
+  }
   return ctx;
 }
 

@@ -42,7 +42,8 @@ std::string rest_of(const std::string &pat) {
   return c == std::string::npos ? "*" : pat.substr(c + 1);
 }
 
-void list_tracepoints_matching(const std::string &pat, bool verbose) {
+// Each list_* returns 0, or 1 after reporting an error (the exit status).
+int list_tracepoints_matching(const std::string &pat, bool verbose) {
   std::string cat = "*", name = "*";
   auto parts = split_attach_point(pat);
   if (parts.size() == 3 && parts[0] == "tracepoint") {
@@ -52,7 +53,7 @@ void list_tracepoints_matching(const std::string &pat, bool verbose) {
   auto tps = list_tracepoints(cat, name);
   if (!tps) {
     report_error(stderr, tps.error());
-    return;
+    return 1;
   }
   auto root = verbose ? tracefs_root() : Result<std::string>(std::string());
   for (const auto &[c, n] : *tps) {
@@ -65,10 +66,15 @@ void list_tracepoints_matching(const std::string &pat, bool verbose) {
     ss << in.rdbuf();
     emit_lines(tracepoint_field_lines(ss.str()));
   }
+  return 0;
 }
 
-void list_rawtracepoints(const std::string &pat, bool verbose, BtfTypes &btf) {
-  if (!btf.available()) return;
+int list_rawtracepoints(const std::string &pat, bool verbose, BtfTypes &btf) {
+  if (!btf.available()) {
+    if (pat.rfind("rawtracepoint:", 0) != 0) return 0;  // only when asked for by name
+    report_error(stderr, btf.error());
+    return 1;
+  }
   for (const auto &n : btf.raw_tracepoints_matching("*")) {
     std::string ap = "rawtracepoint:" + n;
     if (!glob_match(pat, ap)) continue;
@@ -76,6 +82,7 @@ void list_rawtracepoints(const std::string &pat, bool verbose, BtfTypes &btf) {
     if (!verbose) continue;
     if (auto p = btf.raw_tracepoint(n)) emit_lines(proto_lines(*p, false));
   }
+  return 0;
 }
 
 // Traceable, not denied kernel functions matching the glob after "TYPE:".
@@ -90,23 +97,25 @@ Result<std::vector<std::string>> kernel_funcs(const std::string &pat) {
   return out;
 }
 
-void list_kprobes(const std::string &type, const std::string &pat) {
+int list_kprobes(const std::string &type, const std::string &pat) {
   auto fns = kernel_funcs(pat);
   if (!fns) {
     report_error(stderr, fns.error());
-    return;
+    return 1;
   }
   for (const auto &f : *fns) {
     std::string ap = type + ":" + f;
     if (glob_match(pat, ap)) emit(ap);
   }
+  return 0;
 }
 
-void list_fentry(const std::string &type, const std::string &pat, bool verbose, BtfTypes &btf) {
+int list_fentry(const std::string &type, const std::string &pat, bool verbose, BtfTypes &btf) {
   if (!btf.available()) {
     // Only complain when fentry was asked for by name.
-    if (pat.rfind(type + ":", 0) == 0) report_error(stderr, btf.error());
-    return;
+    if (pat.rfind(type + ":", 0) != 0) return 0;
+    report_error(stderr, btf.error());
+    return 1;
   }
   std::string fglob = rest_of(pat);
   if (fglob.find(':') != std::string::npos) fglob = "*";
@@ -121,6 +130,7 @@ void list_fentry(const std::string &type, const std::string &pat, bool verbose, 
     if (!verbose) continue;
     if (auto p = btf.func(f)) emit_lines(proto_lines(*p, true));
   }
+  return 0;
 }
 
 void list_software(const std::string &pat) {
@@ -231,19 +241,20 @@ int list_probes(const std::string &pattern, bool verbose, const Config &cfg) {
       std::fprintf(stderr, "probe: error: unknown probe type '%s'\n", type.c_str());
       return 1;
     }
-    if (type == "tracepoint") list_tracepoints_matching(pat, verbose);
-    else if (type == "rawtracepoint") list_rawtracepoints(pat, verbose, btf);
-    else if (type == "kprobe" || type == "kretprobe") list_kprobes(type, pat);
-    else if (type == "fentry" || type == "fexit") list_fentry(type, pat, verbose, btf);
+    if (type == "tracepoint") rc = list_tracepoints_matching(pat, verbose);
+    else if (type == "rawtracepoint") rc = list_rawtracepoints(pat, verbose, btf);
+    else if (type == "kprobe" || type == "kretprobe") rc = list_kprobes(type, pat);
+    else if (type == "fentry" || type == "fexit") rc = list_fentry(type, pat, verbose, btf);
     else if (type == "software") list_software(pat);
     else if (type == "uprobe" || type == "uretprobe") rc = list_uprobes(type, pat, cfg);
     // BEGIN, END, interval, profile: nothing to list.
   } else {
-    if (glob_match(type, "tracepoint")) list_tracepoints_matching(pat, verbose);
-    if (glob_match(type, "rawtracepoint")) list_rawtracepoints(pat, verbose, btf);
-    if (glob_match(type, "kprobe")) list_kprobes("kprobe", pat);
+    // Every part runs; any that failed (and said so) makes the status 1.
+    if (glob_match(type, "tracepoint")) rc |= list_tracepoints_matching(pat, verbose);
+    if (glob_match(type, "rawtracepoint")) rc |= list_rawtracepoints(pat, verbose, btf);
+    if (glob_match(type, "kprobe")) rc |= list_kprobes("kprobe", pat);
     if (glob_match(type, "software")) list_software(pat);
-    if (glob_match(type, "fentry")) list_fentry("fentry", pat, verbose, btf);
+    if (glob_match(type, "fentry")) rc |= list_fentry("fentry", pat, verbose, btf);
   }
   std::fflush(stdout);
   return rc;

@@ -8,6 +8,11 @@
 
 namespace probe {
 
+// Most tokens a program may have: bounds parsing time and the tree's
+// memory (~100 bytes a token) whatever the input; real programs have a
+// few thousand.
+constexpr size_t kMaxTokens = 100000;
+
 // Parses a whole program. Every syntax error is recorded in diags with its
 // location (the parser recovers at ';' and '}' to report several); returns
 // nullptr if there was any error. Attach points are kept as raw text.

@@ -1,6 +1,7 @@
 #include "runtime/binary_resolver.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "runtime/errors.h"
@@ -135,8 +137,40 @@ static bool is_proc_pid_path(const std::string &p) {
   return i < p.size() && p[i] == '/';
 }
 
+bool is_kernel_thread(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return false;
+  // After "comm)": state ppid pgrp session tty_nr tpgid flags.
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string f;
+  for (int i = 0; i < 7 && fields >> f; i++) {
+  }
+  constexpr unsigned long kPfKthread = 0x00200000;
+  return !f.empty() && (std::strtoul(f.c_str(), nullptr, 10) & kPfKthread);
+}
+
+Result<std::string> process_exe(pid_t pid) {
+  std::string p = std::to_string(pid);
+  if (kill(pid, 0) != 0 && errno == ESRCH) return make_error("no process with pid " + p, ESRCH);
+  if (is_kernel_thread(pid)) return std::string();
+  std::string link = "/proc/" + p + "/exe";
+  char buf[PATH_MAX];
+  if (readlink(link.c_str(), buf, sizeof buf) >= 0) return link;
+  int err = errno;
+  if (err == EACCES || err == EPERM)
+    return sys_error("cannot trace pid " + p + " (cannot read " + link + ")", err,
+                     "it belongs to another user: run probe as root, e.g. with sudo");
+  if (err == ENOENT) return make_error("pid " + p + " has exited", ESRCH);  // a zombie
+  return sys_error("cannot read " + link, err);
+}
+
 Result<std::string> resolve_binary(const std::string &target, std::optional<pid_t> pid) {
   if (target.empty()) return make_error("empty binary name in uprobe", EINVAL);
+  if (pid && is_kernel_thread(*pid))
+    return make_error("pid " + std::to_string(*pid) + " is a kernel thread; it has no user-space executable",
+                      EINVAL, "uprobes trace user-space code; trace kernel threads with tracepoints or kprobes");
   if (target.find('/') != std::string::npos) {
     // /proc/PID/exe stays as written: the kernel follows the magic link to
     // the right inode even when the path inside a container, or a deleted

@@ -17,6 +17,15 @@ namespace probe {
 // library directories), or a program found in $PATH.
 Result<std::string> resolve_binary(const std::string &target, std::optional<pid_t> pid);
 
+// Whether pid is a kernel thread (PF_KTHREAD in /proc/PID/stat): it has no
+// user-space executable, so uprobes cannot trace it.
+bool is_kernel_thread(pid_t pid);
+
+// What /proc/self/exe means for -p PID: "/proc/PID/exe" itself (see
+// resolve_binary), or "" for a kernel thread. Errors tell a missing process
+// from one probe may not inspect (another user's, without root).
+Result<std::string> process_exe(pid_t pid);
+
 // Library paths recorded in an ld.so.cache image ("glibc-ld.so.cache1.1")
 // whose soname matches name; exposed for tests.
 std::vector<std::string> ld_cache_lookup(const std::string &cache_bytes, const std::string &name);

@@ -18,8 +18,10 @@ namespace probe {
 namespace {
 
 // Builds the error for a failed attach, with a target-specific hint.
+// EPERM/EACCES name the capability probe lacks, or else a policy.
 Error attach_error(const std::string &target, int err, std::string hint) {
-  if (err == EPERM || err == EACCES) return privilege_error("cannot attach to " + target, err);
+  if (err == EPERM || err == EACCES) return denied_error("cannot attach to " + target, err);
+  if (hint.empty()) hint = resource_hint(err);
   return sys_error("cannot attach to " + target, err, std::move(hint));
 }
 
@@ -201,7 +203,7 @@ Status run_prog_once(bpf_program *prog) {
     return sys_error(std::string("cannot run program '") + bpf_program__name(prog) + "'", err,
                      err == 524 /* ENOTSUPP */ || err == EOPNOTSUPP || err == EINVAL
                          ? "BEGIN/END need BPF_PROG_TEST_RUN for raw_tp programs (Linux 5.10+)"
-                         : "");
+                         : resource_hint(err));
   }
   return Ok{};
 }

@@ -74,6 +74,12 @@ LoadFailure parse_load_log(const std::string &out) {
     size_t start = out.rfind("prog '", pos);
     if (start != std::string::npos) f.prog_name = out.substr(start + 6, pos - start - 6);
   }
+  static const std::string kMapFailed = "': failed to create";
+  size_t mpos = out.find(kMapFailed);
+  if (mpos != std::string::npos) {
+    size_t start = out.rfind("map '", mpos);
+    if (start != std::string::npos) f.map_name = out.substr(start + 5, mpos - start - 5);
+  }
   static const std::string kBegin = "-- BEGIN PROG LOAD LOG --";
   static const std::string kEnd = "-- END PROG LOAD LOG --";
   size_t b = out.find(kBegin);
@@ -138,12 +144,32 @@ Status BpfObject::load(LoadFailure *fail) {
   if (rc == 0) return Ok{};
   int err = rc < 0 ? -rc : errno;
   LoadFailure f = parse_load_log(captured);
+  if (!f.map_name.empty()) f.map_detail = map_detail(f.map_name);
+  // A log of statistics only ("processed 25 insns") means the verifier
+  // passed and the kernel failed afterwards (EMFILE for the program's fd).
+  if (f.full_log.empty() || f.summary.empty()) f.full_log.clear(), f.summary.clear();
   if (fail) *fail = f;
-  if ((err == EPERM || err == EACCES) && f.full_log.empty() && !check_privileges().ok())
-    return privilege_error("cannot load BPF programs", err);
-  std::string what = f.prog_name.empty() ? "cannot load the BPF object"
-                                         : "the BPF verifier rejected program '" + f.prog_name + "'";
-  return sys_error(what, err, f.summary);
+  if (!f.full_log.empty())
+    return sys_error("the BPF verifier rejected program '" + f.prog_name + "'", err, f.summary);
+  // No verifier log: the kernel refused for want of resources or privileges, or by policy.
+  std::string what = "the kernel refuses to load BPF programs";  // libbpf's trivial test program failed
+  if (!f.map_name.empty()) what = "cannot create BPF map '" + f.map_name + "' (" + f.map_detail + ")";
+  else if (!f.prog_name.empty()) what = "cannot load BPF program '" + f.prog_name + "'";
+  else if (captured.find("probe_loading") == std::string::npos) what = "cannot load the BPF object";
+  if (err == EPERM || err == EACCES) return denied_error(what, err);
+  return sys_error(what, err, resource_hint(err));
+}
+
+std::string BpfObject::map_detail(const std::string &name) const {
+  bpf_map *m = obj_ ? bpf_object__find_map_by_name(obj_, name.c_str()) : nullptr;
+  if (!m) return "";
+  const char *type = libbpf_bpf_map_type_str(bpf_map__type(m));
+  std::string t = type ? type : "map";
+  uint32_t n = bpf_map__max_entries(m);
+  if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF)
+    return t + ", " + (n >= (1u << 20) ? std::to_string(n >> 20) + " MiB" : std::to_string(n >> 10) + " KiB");
+  return t + ", " + std::to_string(n) + " entries of " + std::to_string(bpf_map__key_size(m)) + "+" +
+         std::to_string(bpf_map__value_size(m)) + " bytes";
 }
 
 bpf_program *BpfObject::find_program(const std::string &name) const {

@@ -14,11 +14,15 @@ struct bpf_program;
 
 namespace probe {
 
-// Why bpf_object__load failed, when the verifier rejected a program.
+// Why bpf_object__load failed: the verifier rejected a program (full_log
+// set), or the kernel refused a program or map for another reason (no log:
+// resources, policy), or it refused BPF altogether (no names).
 struct LoadFailure {
   std::string prog_name;  // ELF name of the rejected program ("" if none identified)
   std::string summary;    // last meaningful verifier lines, e.g. "R1 invalid mem access 'scalar'"
   std::string full_log;   // the whole verifier log
+  std::string map_name;   // ELF name of the map the kernel would not create ("" if none)
+  std::string map_detail; // that map's type and size, e.g. "percpu_hash, 4096 entries of 8+8 bytes"
 };
 
 // Routes libbpf's messages through Logger (Debug level only); idempotent.
@@ -45,6 +49,8 @@ class BpfObject {
   bpf_program *find_program(const std::string &name) const;
   // The fd of the map with this name, or -1.
   int map_fd(const std::string &name) const;
+  // "percpu_hash, 4096 entries of 8+8 bytes" / "ringbuf, 4 MiB" for error messages; "" if unknown.
+  std::string map_detail(const std::string &name) const;
   bpf_object *get() const { return obj_; }
 
  private:

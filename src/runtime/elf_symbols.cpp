@@ -191,12 +191,15 @@ Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &
 Result<std::vector<std::string>> match_symbols(const std::string &path, const std::string &glob) {
   ElfFile f;
   if (auto st = f.open(path); !st) return st.error();
+  SymbolTables tables;
+  tables.load(f.get());
   std::vector<std::string> names;
-  bool found = false;
-  for (Elf64_Word type : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)})
-    for (auto &s : read_symbols(f.get(), type, &found))
-      // IFUNC resolvers never run per call: a wildcard leaves them out.
-      if (!s.ifunc && fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) names.push_back(std::move(s.name));
+  for (const auto &b : tables.best)
+    for (const auto &[name, sym] : b)
+      // IFUNC resolvers never run per call: a wildcard leaves them out. Judge
+      // the entry a probe would bind to (find()), not any version: libc's
+      // memcpy@GLIBC_2.2.5 is a function, its default memcpy@@GLIBC_2.14 a resolver.
+      if (fnmatch(glob.c_str(), name.c_str(), 0) == 0 && !tables.find(name)->ifunc) names.push_back(name);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;

@@ -1,5 +1,6 @@
 #include "runtime/errors.h"
 
+#include <cerrno>
 #include <cstring>
 
 namespace probe {
@@ -15,6 +16,26 @@ Error sys_error(const std::string &what, int err, std::string hint) {
   std::string msg = what;
   if (err) msg += ": " + errno_text(err);
   return make_error(std::move(msg), err, std::move(hint));
+}
+
+std::string resource_hint(int err) {
+  switch (err) {
+    case ENOMEM:
+      return "the kernel could not allocate memory for it: free some, raise the memory cgroup's limit "
+             "(memory.max), or before Linux 5.11 the locked-memory limit (ulimit -l)";
+    case E2BIG: return "it is larger than this kernel accepts";
+    case EMFILE:
+      return "probe ran out of file descriptors (each probe, link and map needs one): raise the limit with "
+             "`ulimit -n`";
+    case ENFILE: return "the system is out of file descriptors";
+    case ENOSPC: return "the kernel has no room left for it (too many BPF objects, probes or events?)";
+    case EPERM:
+    case EACCES:
+      return "probe has the privileges it needs, so a security policy refused: kernel lockdown, an LSM "
+             "(SELinux, AppArmor), a seccomp filter or a container runtime";
+    case EBUSY: return "the target is busy: another tracer may hold it exclusively";
+    default: return "";
+  }
 }
 
 void report_error(std::FILE *out, const Error &e) {

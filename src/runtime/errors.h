@@ -14,6 +14,10 @@ std::string errno_text(int err);
 // Error for a failed system call: "<what>: <strerror>" with errno and hint.
 Error sys_error(const std::string &what, int err, std::string hint = "");
 
+// A hint for an errno that means the kernel ran out of something or a
+// policy refused (ENOMEM, E2BIG, EMFILE, ENOSPC, EPERM as root...); "" otherwise.
+std::string resource_hint(int err);
+
 // Writes "probe: error: <message>" and, if any, "hint: <hint>" lines to out.
 void report_error(std::FILE *out, const Error &e);
 

@@ -65,13 +65,15 @@ Status Output::zero_map(uint32_t index) {
   return probe::zero_map(prog_.maps[index], map_fds_[index]);
 }
 
-void Output::print_all_maps() {
+bool Output::print_all_maps() {
+  bool ok = true;
   if (format_ == OutputFormat::Text) std::fputs("\n\n", out_);
   for (uint32_t i = 0; i < prog_.maps.size(); i++) {
     auto st = print_map(i);
-    if (!st) report_error(stderr, st.error());
+    if (!st) report_error(stderr, st.error()), ok = false;
   }
   flush();
+  return ok;
 }
 
 void Output::attached_probes(size_t n) {

@@ -28,8 +28,9 @@ class Output {
   // clear(@map) / zero(@map).
   Status clear_map(uint32_t index);
   Status zero_map(uint32_t index);
-  // Every non-empty map in MapSpec order, preceded by bpftrace's "\n\n" in text mode.
-  void print_all_maps();
+  // Every non-empty map in MapSpec order, preceded by bpftrace's "\n\n" in text mode;
+  // false when a map could not be read (reported; the exit status is 1).
+  bool print_all_maps();
   // "Attaching N probes..." (singular for 1).
   void attached_probes(size_t n);
   // "Lost N events" on stderr (JSON: a lost_events record on out).

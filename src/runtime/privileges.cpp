@@ -34,12 +34,23 @@ Error privilege_error(const std::string &what, int err) {
                    "run probe as root, e.g. with sudo");
 }
 
-Status check_privileges() {
-  if (geteuid() == 0) return Ok{};
+Error denied_error(const std::string &what, int err) {
   uint64_t caps = 0;
-  if (effective_caps(&caps) &&
-      (has(caps, kCapSysAdmin) || (has(caps, kCapBpf) && has(caps, kCapPerfmon))))
+  if (!check_privileges().ok()) return privilege_error(what, err);
+  if (effective_caps(&caps) && !has(caps, kCapSysAdmin))
+    return sys_error(what, err,
+                     "probe has CAP_BPF and CAP_PERFMON but not CAP_SYS_ADMIN, which this kernel also wants for "
+                     "it: run probe as full root");
+  return sys_error(what, err, resource_hint(err));  // every capability: a policy said no
+}
+
+Status check_privileges() {
+  uint64_t caps = 0;
+  if (!effective_caps(&caps)) {
+    if (geteuid() == 0) return Ok{};
+  } else if (has(caps, kCapSysAdmin) || (has(caps, kCapBpf) && has(caps, kCapPerfmon))) {
     return Ok{};
+  }
   return make_error("probe needs root (CAP_BPF and CAP_PERFMON) to load and attach BPF programs",
                     EPERM, "run probe as root, e.g. with sudo");
 }

@@ -27,7 +27,7 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
   // The program the child will exec (what /proc/self/exe means for -c).
   const std::string &exe_path() const { return exe_; }
-  // Lets the child exec.
+  // Lets the child exec; fails (and the child exits 127) when exec fails.
   Status release();
   // Non-blocking: true once the child has exited (and is reaped).
   bool exited();
@@ -35,6 +35,10 @@ class ChildProcess {
   int wait();
   // The exit code once exited(), else -1.
   int exit_code() const { return exit_code_; }
+
+  // Ok when exec would run path: it exists, is a regular executable file,
+  // and is ELF or a script whose #! interpreter passes the same check.
+  static Status check_executable(const std::string &path);
 
   // Splits cmd into words honouring quotes and backslashes (exposed for tests).
   static std::vector<std::string> split_words(const std::string &cmd);
@@ -44,6 +48,7 @@ class ChildProcess {
   void record_status(int status);
   pid_t pid_ = -1;
   int release_fd_ = -1;  // write end of the hold pipe
+  int status_fd_ = -1;   // read end of the exec status pipe (CLOEXEC in the child)
   std::string exe_;
   bool reaped_ = false;
   int exit_code_ = -1;

@@ -56,8 +56,13 @@ const ProbeProgram *probe_named(const CompiledProgram &prog, const std::string &
 void report_load_failure(const CompiledProgram &prog, const Error &e, const LoadFailure &f,
                          const Config &cfg) {
   const ProbeProgram *p = f.prog_name.empty() ? nullptr : probe_named(prog, f.prog_name);
-  if (!p && f.prog_name.empty()) {
-    report_error(stderr, e);
+  if (f.full_log.empty()) {  // not the verifier: resources or policy; name what the kernel refused
+    Error named = e;
+    if (p) named.message = "cannot load the BPF program of " + p->display + ": " + errno_text(e.err);
+    for (const auto &m : prog.maps)
+      if (!f.map_name.empty() && m.bpf_name == f.map_name)
+        named.message = "cannot create the BPF map of " + m.name + " (" + f.map_detail + "): " + errno_text(e.err);
+    report_error(stderr, named);
     return;
   }
   std::string display = p ? p->display : f.prog_name;
@@ -183,7 +188,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
   if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
   std::vector<BpfLink> links;
-  bool failed = false;  // reading events failed: END and maps still run, exit 1
+  bool failed = false;  // reading events, END or a map failed: the rest still runs, exit 1
   if (!loop->exit_requested()) {
     if (auto st = attach_all(prog, obj, attach, &links); !st) return report_error(stderr, st.error()), 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
@@ -202,9 +207,9 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   links.clear();  // detach before END so nothing else fires
   (void)loop->drain();
   loop->accept_after_exit();
-  if (auto st = run_kind(prog, obj, ProbeKind::End); !st) report_error(stderr, st.error());
+  if (auto st = run_kind(prog, obj, ProbeKind::End); !st) report_error(stderr, st.error()), failed = true;
   (void)loop->drain();
-  out.print_all_maps();
+  if (!out.print_all_maps()) failed = true;
   loop->report_lost();
   return failed ? 1 : 0;
 }

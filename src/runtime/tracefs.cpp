@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -90,14 +91,31 @@ Field make_field(const std::string &decl, uint32_t offset, uint32_t size, bool i
 }  // namespace
 
 Result<std::string> tracefs_root() {
-  for (const char *p : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"})
-    if (is_dir(std::string(p) + "/events")) return std::string(p);
+  int denied = 0;  // the errno of a tracefs that exists but that we may not read
+  std::string denied_path;
+  for (const char *p : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
+    std::string events = std::string(p) + "/events";
+    if (is_dir(events)) {
+      if (access(events.c_str(), R_OK | X_OK) == 0) return std::string(p);
+      if (!denied) denied = errno, denied_path = p;
+    } else if ((errno == EACCES || errno == EPERM) && !denied) {
+      denied = errno;  // stat fails inside a directory we may not search (mode 700)
+      denied_path = p;
+    }
+  }
+  if (denied)
+    return sys_error("cannot read tracefs at " + denied_path, denied,
+                     "reading tracepoints needs root: run probe as root, e.g. with sudo");
+  // Mounting needs CAP_SYS_ADMIN: as anyone else say what is missing instead.
   const char *target = "/sys/kernel/tracing";
+  if (geteuid() != 0)
+    return make_error("tracefs is not mounted (no /sys/kernel/tracing/events)", ENOENT,
+                      "as root, mount it with `mount -t tracefs nodev /sys/kernel/tracing`");
   if (mount("nodev", target, "tracefs", 0, nullptr) == 0 && is_dir(std::string(target) + "/events"))
     return std::string(target);
   int err = errno;
   return sys_error("tracefs is not mounted and mounting it on /sys/kernel/tracing failed", err,
-                   "mount it with `mount -t tracefs nodev /sys/kernel/tracing` (needs root)");
+                   "mount it with `mount -t tracefs nodev /sys/kernel/tracing`");
 }
 
 Result<std::shared_ptr<const Record>> parse_tracepoint_format(const std::string &category,

@@ -1,6 +1,10 @@
 #include "driver/list.h"
 
+#include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace probe {
 namespace {
@@ -62,6 +66,32 @@ TEST(List, CanonicalPattern) {
   EXPECT_EQ(canonical_pattern("*:vfs_read"), "*:vfs_read");
   EXPECT_EQ(canonical_pattern("nosuch:x"), "nosuch:x");
   EXPECT_EQ(canonical_pattern("vfs_read"), "vfs_read");
+}
+
+// list_probes(pattern)'s exit status as user nobody, output discarded.
+int list_status_as_nobody(const char *pattern) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    if (setgroups(0, nullptr) != 0 || setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+      _exit(99);
+    _exit(list_probes(pattern, false, Config{}));
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// An error while listing (tracefs unreadable as non-root) is exit status 1, not 0.
+TEST(List, FailureIsExitStatusOne) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to switch to nobody";
+  if (access("/sys/kernel/tracing/events", R_OK) != 0) GTEST_SKIP() << "no tracefs";
+  EXPECT_EQ(list_status_as_nobody("software:*"), 0);
+  EXPECT_EQ(list_status_as_nobody("tracepoint:syscalls:sys_enter_openat"), 1);
+  EXPECT_EQ(list_status_as_nobody("*:sys_enter_openat"), 1);
+  EXPECT_EQ(list_status_as_nobody("uprobe:/no/such/binary:*"), 1);
 }
 
 }  // namespace

@@ -119,7 +119,7 @@ TEST(SyntaxDiagnostics, InvalidCharacter) {
 TEST(SyntaxDiagnostics, InvalidByte) {
   EXPECT_EQ(errors("BEGIN { \x01 }"),
             "-e:1:9: error: invalid byte 0x01\n"
-            "BEGIN { \x01 }\n"
+            "BEGIN { ? }\n"
             "        ^\n");
 }
 
@@ -184,4 +184,137 @@ TEST(SyntaxDiagnostics, DiagnosticLocationsAreRecorded) {
   EXPECT_EQ(d.loc.end.line, 2);
   EXPECT_EQ(d.loc.end.column, 6);
   EXPECT_EQ(diags.render(src).substr(0, 16), "prog.bt:2:5: err");
+}
+
+// Hostile input: runs of NULs, control characters and bytes that are not
+// UTF-8 are one error each (100,000 NULs made 100,000 errors, each with a
+// copy of the 100 KB line: 8 GB), and the source line is printed with '?'
+// in their place.
+TEST(ScannerDiagnostics, RunOfInvalidBytesIsOneError) {
+  EXPECT_EQ(errors(std::string("BEGIN { \0\0\0\xff\x01 }", 15)),
+            "-e:1:9: error: 5 invalid bytes, the first byte 0x00\n"
+            "BEGIN { ????? }\n"
+            "        ^~~~~\n"
+            "hint: a program is text: letters, digits and punctuation outside of strings and comments\n");
+  std::string nuls(100000, '\0');
+  SourceFile src{"-e", nuls};
+  Diagnostics diags;
+  EXPECT_EQ(parse_program(src, diags), nullptr);
+  ASSERT_GE(diags.all().size(), 1u);
+  EXPECT_EQ(diags.all()[0].message, "100000 invalid bytes, the first byte 0x00");
+  EXPECT_LT(diags.render(src).size(), 1000u);
+}
+
+// A NUL inside a string literal is kept (the scanner reads a copy with
+// NULs replaced, to avoid flex's rescans).
+TEST(ScannerDiagnostics, NulInStringLiteralIsKept) {
+  static const char kText[] = "BEGIN { printf(\"a\0b\"); }";
+  SourceFile src{"-e", std::string(kText, sizeof kText - 1)};
+  Diagnostics diags;
+  auto prog = parse_program(src, diags);
+  ASSERT_NE(prog, nullptr) << diags.render(src);
+  auto &stmt = static_cast<ast::ExprStmt &>(*prog->probes[0]->body[0]);
+  auto &call = ast::as<ast::Call>(*stmt.expr);
+  EXPECT_EQ(ast::as<ast::String>(*call.args[0]).value, std::string("a\0b", 3));
+}
+
+// 20 KB of backticks made 20,000 errors, each printing the 20 KB line
+// (600 MB): now 20 errors, lines cut around the column, then one line.
+TEST(DiagnosticsCap, TooManyErrorsStops) {
+  std::string text = "BEGIN { " + std::string(20000, '`') + " }";
+  SourceFile src{"-e", text};
+  Diagnostics diags;
+  EXPECT_EQ(parse_program(src, diags), nullptr);
+  EXPECT_EQ(diags.all().size(), Diagnostics::kDefaultMax);
+  std::string out = diags.render(src);
+  EXPECT_LT(out.size(), 20u * 600);
+  EXPECT_NE(out.find("\n-e: too many errors; stopping\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("too many"), out.rfind("too many"));
+}
+
+TEST(DiagnosticsCap, DroppedDiagnosticsKeepErrorStateAndHintsGoNowhere) {
+  Diagnostics diags(2);
+  diags.warning(Loc{}, "w1");
+  diags.warning(Loc{}, "w2");
+  EXPECT_TRUE(diags.full());
+  EXPECT_FALSE(diags.has_errors());
+  diags.error(Loc{}, "e3");
+  diags.hint("for e3");
+  EXPECT_TRUE(diags.has_errors());
+  EXPECT_EQ(diags.dropped(), 1u);
+  ASSERT_EQ(diags.all().size(), 2u);
+  EXPECT_TRUE(diags.all()[1].hints.empty());
+  SourceFile src{"f", "x\n"};
+  EXPECT_NE(diags.render(src).find("f: too many errors; stopping\n"), std::string::npos);
+}
+
+// A long line is shown as a window around the column, with the underline
+// still under the right character.
+TEST(DiagnosticsRendering, LongLineIsCutAroundTheColumn) {
+  std::string line = std::string(5000, 'a') + "BAD" + std::string(5000, 'b');
+  SourceFile src{"f", line};
+  Diagnostic d;
+  d.loc = Loc{Position{1, 5001}, Position{1, 5004}};
+  d.message = "here";
+  std::string out = render_diagnostic(d, src);
+  std::string shown = out.substr(out.find('\n') + 1);
+  std::string text = shown.substr(0, shown.find('\n'));
+  std::string underline = shown.substr(shown.find('\n') + 1);
+  underline = underline.substr(0, underline.find('\n'));
+  EXPECT_LE(text.size(), kMaxShownLine + 6);
+  EXPECT_EQ(text.substr(0, 3), "...");
+  EXPECT_EQ(text.substr(text.size() - 3), "...");
+  size_t caret = underline.find('^');
+  ASSERT_NE(caret, std::string::npos);
+  EXPECT_EQ(text.substr(caret, 3), "BAD");
+  EXPECT_EQ(underline.substr(caret), "^~~");
+
+  // Near the start or end of the line only one side is cut.
+  d.loc = Loc{Position{1, 2}, Position{1, 3}};
+  out = render_diagnostic(d, src);
+  EXPECT_NE(out.find("\naaaa"), std::string::npos);
+  EXPECT_NE(out.find("\n ^\n"), std::string::npos) << out;
+}
+
+TEST(DiagnosticsRendering, LongMessagesAndHintsAreShortened) {
+  SourceFile src{"f", "x"};
+  Diagnostic d;
+  d.message = "unknown identifier '" + std::string(100000, 'x') + "'";
+  d.hints.push_back(std::string(100000, 'y'));
+  std::string out = render_diagnostic(d, src);
+  EXPECT_LT(out.size(), 2 * kMaxShownMessage + 100);
+  EXPECT_NE(out.find(" ... "), std::string::npos);
+}
+
+// Finding the line of each diagnostic used to scan from the start of the
+// text: 1 MB of bad lines took more than 10 s.
+TEST(DiagnosticsRendering, LineIndexFindsLines) {
+  std::string text = "one\ntwo\n\nfour";
+  LineIndex idx(text);
+  EXPECT_EQ(idx.line(text, 1), "one");
+  EXPECT_EQ(idx.line(text, 2), "two");
+  EXPECT_EQ(idx.line(text, 3), "");
+  EXPECT_EQ(idx.line(text, 4), "four");
+  EXPECT_EQ(idx.line(text, 5), "");
+  EXPECT_EQ(idx.line(text, 0), "");
+  std::string many;
+  for (int i = 0; i < 500000; i++) many += "`\n";
+  SourceFile src{"-e", "BEGIN {\n" + many + "}"};
+  Diagnostics diags;
+  EXPECT_EQ(parse_program(src, diags), nullptr);
+  EXPECT_EQ(diags.all().size(), Diagnostics::kDefaultMax);
+  EXPECT_NE(diags.render(src).find("-e:21:1: error: invalid character '`'"), std::string::npos);
+}
+
+// The token budget bounds parsing time and memory (10 MB of `@x = 1;`
+// took 2.8 GB).
+TEST(ParserLimits, TooManyTokensIsOneError) {
+  std::string text = "BEGIN { ";
+  for (int i = 0; i < 60000; i++) text += "@x = 1; ";
+  text += "}";
+  SourceFile src{"-e", text};
+  Diagnostics diags;
+  EXPECT_EQ(parse_program(src, diags), nullptr);
+  ASSERT_EQ(diags.all().size(), 1u) << diags.render(src);
+  EXPECT_EQ(diags.all()[0].message, "the program is too large: more than 100000 tokens; stopping here");
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -95,6 +96,25 @@ TEST(ElfSymbols, IfuncResolverIsRefused) {
   EXPECT_TRUE(m->empty());
 }
 
+// memcpy@GLIBC_2.2.5 is a plain function but memcpy@@GLIBC_2.14, the one a
+// probe binds to, is a resolver: a wildcard must leave memcpy out, and every
+// name it returns must have an offset (uprobe:libc:mem* used to fail).
+TEST(ElfSymbols, WildcardSkipsResolverOfDefaultVersion) {
+  auto libc = resolve_binary("libc", std::nullopt);
+  ASSERT_TRUE(libc.ok()) << libc.error().message;
+  auto m = match_symbols(*libc, "mem*");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ASSERT_FALSE(m->empty());
+  EXPECT_EQ(std::count(m->begin(), m->end(), "memcpy"), 0);
+  EXPECT_EQ(std::count(m->begin(), m->end(), "memset"), 0);
+  auto offs = symbol_file_offsets(*libc, *m);
+  EXPECT_TRUE(offs.ok()) << offs.error().message;
+  auto all = match_symbols(*libc, "*");
+  ASSERT_TRUE(all.ok());
+  auto all_offs = symbol_file_offsets(*libc, *all);
+  EXPECT_TRUE(all_offs.ok()) << all_offs.error().message;
+}
+
 TEST(ResolveBinary, LibraryNames) {
   for (const char *name : {"libc", "libc.so.6", "c"}) {
     auto r = resolve_binary(name, std::nullopt);
@@ -105,6 +125,30 @@ TEST(ResolveBinary, LibraryNames) {
   auto viapid = resolve_binary("libc", getpid());
   ASSERT_TRUE(viapid.ok());
   EXPECT_NE(viapid->find("libc.so.6"), std::string::npos);
+}
+
+// kthreadd (pid 2 outside containers) has no executable: uprobes on it are
+// an error that says so, not "no process" nor probes that never fire.
+TEST(ResolveBinary, KernelThreadAndMissingPid) {
+  std::ifstream comm("/proc/2/comm");
+  std::string name;
+  std::getline(comm, name);
+  EXPECT_FALSE(is_kernel_thread(getpid()));
+  auto self = process_exe(getpid());
+  ASSERT_TRUE(self.ok()) << self.error().message;
+  EXPECT_EQ(*self, "/proc/" + std::to_string(getpid()) + "/exe");
+  auto gone = process_exe(0x3ffffff0);  // above pid_max
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().message, "no process with pid " + std::to_string(0x3ffffff0));
+  if (name != "kthreadd") GTEST_SKIP() << "pid 2 is not kthreadd here";
+  EXPECT_TRUE(is_kernel_thread(2));
+  auto k = process_exe(2);
+  ASSERT_TRUE(k.ok()) << k.error().message;
+  EXPECT_EQ(*k, "");
+  auto r = resolve_binary("libc", pid_t(2));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("pid 2 is a kernel thread; it has no user-space executable"), std::string::npos)
+      << r.error().message;
 }
 
 TEST(ResolveBinary, PathsAndPrograms) {

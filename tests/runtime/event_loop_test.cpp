@@ -5,10 +5,12 @@
 #include <linux/bpf.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "runtime/bpf_link.h"
 #include "runtime/bpf_object.h"
+#include "runtime/errors.h"
 
 namespace probe {
 namespace {
@@ -161,6 +163,38 @@ TEST(BpfObject, ParsesVerifierLog) {
   EXPECT_EQ(f.summary, "R1 invalid mem access 'scalar'");
   EXPECT_NE(f.full_log.find("0: (79) r1"), std::string::npos);
   EXPECT_EQ(f.full_log.find("END PROG"), std::string::npos);
+}
+
+// A map the kernel would not create is named (ENOMEM/ENOSPC/E2BIG at load
+// used to say "cannot load the BPF object" with libbpf's last line as hint).
+TEST(BpfObject, ParsesMapCreationFailure) {
+  LoadFailure f = parse_load_log(
+      "libbpf: map 'events': failed to create: Cannot allocate memory(-12)\n"
+      "libbpf: failed to load object 'probe'\n");
+  EXPECT_EQ(f.map_name, "events");
+  EXPECT_EQ(f.prog_name, "");
+  EXPECT_EQ(f.full_log, "");
+}
+
+// A log of statistics only means the verifier accepted the program and the
+// kernel failed after it (EMFILE for its fd): the summary is empty, which
+// BpfObject::load takes as "not a verifier rejection".
+TEST(BpfObject, StatisticsOnlyLogHasNoSummary) {
+  LoadFailure f = parse_load_log(
+      "libbpf: prog 'END_3': BPF program load failed: Too many open files\n"
+      "libbpf: prog 'END_3': -- BEGIN PROG LOAD LOG --\n"
+      "processed 25 insns (limit 1000000) max_states_per_insn 0 total_states 2 peak_states 2 mark_read 0\n"
+      "-- END PROG LOAD LOG --\n"
+      "libbpf: prog 'END_3': failed to load: -24\n");
+  EXPECT_EQ(f.prog_name, "END_3");
+  EXPECT_EQ(f.summary, "");
+}
+
+TEST(Errors, ResourceHints) {
+  for (int err : {ENOMEM, E2BIG, EMFILE, ENFILE, ENOSPC, EPERM, EBUSY})
+    EXPECT_NE(resource_hint(err), "") << err;
+  EXPECT_NE(resource_hint(EMFILE).find("ulimit -n"), std::string::npos);
+  EXPECT_EQ(resource_hint(ENOENT), "");
 }
 
 TEST(BpfObject, RejectsGarbageElf) {

@@ -1,7 +1,11 @@
 #include "runtime/tracefs.h"
 
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <string>
 
 namespace probe {
 namespace {
@@ -76,6 +80,46 @@ TEST(Tracefs, RealOpenatFormat) {
   bool found = false;
   for (auto &[c, n] : *list) found |= (c == "sched" && n == "sched_process_exit");
   EXPECT_TRUE(found);
+}
+
+// Runs fn as user nobody in a forked child; returns what it wrote.
+std::string as_nobody(std::string (*fn)()) {
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string out = setgroups(0, nullptr) == 0 && setresgid(65534, 65534, 65534) == 0 &&
+                              setresuid(65534, 65534, 65534) == 0
+                          ? fn()
+                          : "setuid failed";
+    (void)!write(fds[1], out.data(), out.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
+  close(fds[0]);
+  waitpid(pid, nullptr, 0);
+  return out;
+}
+
+// tracefs is mode 700: as non-root it is unreadable, not unmounted, and
+// probe must neither say "not mounted" nor try to mount it.
+TEST(Tracefs, UnreadableAsNonRootSaysPermission) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to switch to nobody";
+  auto root = tracefs_root();
+  if (!root.ok()) GTEST_SKIP() << "tracefs unavailable: " << root.error().message;
+  std::string msg = as_nobody([] {
+    auto r = tracefs_root();
+    return r.ok() ? "ok " + *r : r.error().message + " | " + r.error().hint;
+  });
+  if (msg.rfind("ok ", 0) == 0) GTEST_SKIP() << "tracefs is world-readable here";
+  EXPECT_NE(msg.find("cannot read tracefs at"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("Permission denied"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("needs root"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("mount"), std::string::npos) << msg;
 }
 
 }  // namespace

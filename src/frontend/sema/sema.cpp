@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "builtins/registry.h"
+#include "frontend/sema/budget.h"
 
 namespace probe {
 
@@ -16,6 +17,27 @@ Type unify_strings(const Type &a, const Type &b) {
     return Type::tuple(f);
   }
   return a;
+}
+
+bool contains_record(const Type &t) {
+  if (t.is(TypeKind::Record) || t.is(TypeKind::Ctx)) return true;
+  if (t.is(TypeKind::Array)) return !t.elem || contains_record(*t.elem);
+  if (t.is(TypeKind::Tuple))
+    for (const auto &f : t.fields)
+      if (contains_record(f)) return true;
+  return false;
+}
+
+bool storable(const Type &t) {
+  if (t.kind == TypeKind::None || t.is(TypeKind::Void) || contains_record(t)) return false;
+  if (t.is(TypeKind::Tuple))
+    for (const auto &f : t.fields)
+      if (!storable(f) || f.is_aggregate()) return false;
+  return true;
+}
+
+void Sema::struct_value_hint() {
+  diags().hint("a whole struct cannot be copied or printed; use its fields, e.g. `curtask->pid`");
 }
 
 Type storage_type(const Type &t) {
@@ -42,6 +64,7 @@ static bool compatible(const Type &a, const Type &b) {
 }
 
 bool Sema::run() {
+  if (!check_program_budget(*ctx_.ast, ctx_.diags)) return false;
   final_ = false;
   analyse_program();
   final_ = true;
@@ -88,7 +111,13 @@ void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
           return;
         }
       }
-      check(e);
+      Type t = check(e);
+      if (t.is(TypeKind::Record) || t.is(TypeKind::Ctx)) {
+        // bpftrace compiles it to nothing; a statement that reads a whole
+        // struct and drops it is a mistake worth naming.
+        diags().error(e.loc, "a statement of a whole struct (" + t.to_string() + ") does nothing");
+        diags().hint("read one of its fields with '.', e.g. `(*curtask).pid` or `args.NAME`");
+      }
       return;
     }
     case ast::StmtKind::AssignMap: return check_assign_map(ast::as<ast::AssignMap>(s));
@@ -151,8 +180,9 @@ void Sema::check_assign_var(ast::AssignVar &a) {
     a.var->type = it->second;
     return;
   }
-  if (v.is(TypeKind::Void) || v.is_aggregate() || v.is(TypeKind::Ctx) || v.is(TypeKind::Record)) {
+  if (v.is(TypeKind::Void) || v.is_aggregate() || !storable(v)) {
     diags().error(a.value->loc, "cannot assign a value of type " + v.to_string() + " to a variable");
+    if (contains_record(v)) struct_value_hint();
     return;
   }
   // Variables keep pointer types (pointee and address space matter to *$p
@@ -288,8 +318,9 @@ void Sema::check_assign_map(ast::AssignMap &a) {
   }
   Type v = check(*a.value);
   if (v.kind == TypeKind::None) return;
-  if (v.is(TypeKind::Void) || v.is_aggregate() || v.is(TypeKind::Ctx) || v.is(TypeKind::Record)) {
+  if (v.is(TypeKind::Void) || v.is_aggregate() || !storable(v)) {
     diags().error(a.value->loc, "cannot store a value of type " + v.to_string() + " in a map");
+    if (contains_record(v)) struct_value_hint();
     return;
   }
   if (a.compound) {

@@ -52,6 +52,8 @@ class Sema {
   std::shared_ptr<const Record> resolve_record(const Type &t, const Loc &loc);
   // True when s reads as an integer constant; sets *v.
   static bool int_constant(const ast::Expr &e, int64_t *v);
+  // Adds the hint for a struct used where a value is copied.
+  void struct_value_hint();
 
  private:
   void analyse_program();
@@ -83,6 +85,12 @@ class Sema {
   std::vector<ast::Map *> map_nodes_;  // every map node of the final run
 };
 
+// True for struct values (and arrays or tuples holding them): codegen
+// reads them only through their fields.
+bool contains_record(const Type &t);
+// True when values of type t can be copied into a map, variable, tuple or
+// event: no structs, no void.
+bool storable(const Type &t);
 // Widens string types to the larger capacity; other types are returned as is.
 Type unify_strings(const Type &a, const Type &b);
 // Normalises a value for storage as a map key or value: ints become 64-bit.

@@ -109,8 +109,9 @@ Type Sema::check(ast::Expr &e) {
       for (auto &el : ast::as<ast::Tuple>(e).elems) {
         Type m = check(*el);
         if (m.kind == TypeKind::None) return e.type = Type::none();
-        if (m.is(TypeKind::Void) || m.is_aggregate() || m.is(TypeKind::Ctx)) {
+        if (m.is(TypeKind::Void) || m.is_aggregate() || !storable(m)) {
           diags().error(el->loc, "a tuple cannot hold a value of type " + m.to_string());
+          if (contains_record(m)) struct_value_hint();
           return e.type = Type::none();
         }
         members.push_back(storage_type(m));
@@ -310,6 +311,11 @@ Type Sema::check_ternary(ast::Ternary &t) {
   if (a.is_integral() && b.is_integral() && !a.is_aggregate() && !b.is_aggregate())
     return Type::integer(8, a.is_signed && b.is_signed);
   if (a.is(TypeKind::String) && b.is(TypeKind::String)) return unify_strings(a, b);
+  if (contains_record(a) || contains_record(b)) {
+    diags().error(t.loc, "'?:' cannot choose between whole structs (" + a.to_string() + " and " + b.to_string() + ")");
+    struct_value_hint();
+    return Type::none();
+  }
   diags().error(t.loc, "the branches of '?:' have different types: " + a.to_string() + " and " + b.to_string());
   return Type::none();
 }
