@@ -9,11 +9,12 @@ probe type and inside if/while/unroll/predicates -- and compiles each with
 `probe --dry-run`, in parallel. It reports every program that:
   exits with a status other than 0 or 1, dies of a signal, prints "internal
   error", an exception or sanitizer text, takes more than 2 s or more than
-  1 GiB peak RSS.
+  1 GiB peak RSS, or fails (exit 1) without a located "FILE:L:C: error:" or
+  "probe: error:" message.
 Findings are grouped by their first stderr line (numbers masked), one
 minimal (shortest) reproducer per group.
 
-    tests/bad/sweep.py --probe build/probe            # everything (~15k programs)
+    tests/bad/sweep.py --probe build/probe            # everything (~35k programs, ~12 min)
     tests/bad/sweep.py --probe build/probe --sample 500   # every Nth: ~500 programs
     tests/bad/sweep.py --probe build/probe --filter 'call_*' --list
 """
@@ -53,6 +54,12 @@ def programs():
 
     out = []
     for name, prog in hostile.arity_programs():
+        out += emit(name, prog)
+    for name, prog in hostile.targeted_programs():
+        out += emit(name, prog)
+    for name, prog in hostile.size_programs():
+        out += emit(name, prog)
+    for name, prog in hostile.pair_programs():
         out += emit(name, prog)
     # Builtin calls with every argument kind, in several probe types.
     for probe in ("BEGIN", "uprobe", "tracepoint", "uretprobe", "interval"):
@@ -126,7 +133,13 @@ def check(probe, item):
     text = err.decode("utf-8", "replace")
     bad = (timed_out or secs > 2 or rss > MEM_LIMIT_KB or os.WIFSIGNALED(status)
            or os.WEXITSTATUS(status) not in (0, 1) or any(re.search(p, text) for p in BAD_STDERR))
-    return name, prog, (signature(text, status, secs, rss, timed_out) if bad else None), text
+    sig = signature(text, status, secs, rss, timed_out) if bad else None
+    if not bad and os.WEXITSTATUS(status) == 1 and not re.search(re.escape(path) + r":\d+:\d+: error: ", text) \
+            and not re.search(r"(^|\n)probe: error: ", text):
+        # An error without a location (e.g. LLVM's own text) is a finding too.
+        first = text.strip().split("\n", 1)[0].replace(path, "FILE")
+        sig = "unlocated: " + re.sub(r"\d+", "N", first)[:160]
+    return name, prog, sig, text
 
 
 def main():
