@@ -288,6 +288,17 @@ def check(case, probe, keep):
             shutil.rmtree(work, ignore_errors=True)
 
 
+def generated_is_stale(case_dir):
+    """True when cases/generated.bad differs from what gen_cases.py writes."""
+    path = os.path.join(case_dir, "generated.bad")
+    if not os.path.exists(path) or os.path.abspath(case_dir) != os.path.join(HERE, "cases"):
+        return False
+    sys.path.insert(0, HERE)
+    import gen_cases
+    with open(path, encoding="utf-8") as f:
+        return f.read() != gen_cases.render()
+
+
 def check_retrying(case, probe, keep):
     """check(), run once more alone if the only problems are time limits (a
     loaded machine is not a finding; slow twice is)."""
@@ -318,6 +329,7 @@ def main():
     if not os.access(probe, os.X_OK):
         print(f"run.py: {probe} is not an executable", file=sys.stderr)
         return 2
+    stale = generated_is_stale(opts.cases)
     is_root = os.geteuid() == 0
     skipped = [c for c in cases if c.rootless and not is_root]
     cases = [c for c in cases if c not in skipped]
@@ -354,7 +366,9 @@ def main():
         extra += f"; {len(skipped)} skipped (need root)"
     print(extra)
     print(f"{passed} passed, {failed} failed")
-    return 1 if failed or xpassed else 0
+    if stale:
+        print("FAIL cases/generated.bad is out of date: run tests/bad/gen_cases.py")
+    return 1 if failed or xpassed or stale else 0
 
 
 if __name__ == "__main__":
