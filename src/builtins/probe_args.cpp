@@ -50,6 +50,22 @@ Type arg_type(Sema &S, ast::Identifier &id) {
     S.diags().error(id.loc, id.name + " is beyond the 6 register arguments of x86-64");
     return Type::none();
   }
+  for (const auto *e : S.expansions()) {
+    if (!e->u64_slots && e->provider->context().has_retval) {
+      // At return the argument registers hold whatever the callee left.
+      S.diags().error(id.loc, id.name + " is not available in " + std::string(e->provider->name()) +
+                                  " probes: the argument registers are overwritten by then");
+      S.diags().hint("save it at entry, e.g. `uprobe:BIN:FUNC { @arg[tid] = arg0; }`, and read @arg[tid] here");
+      return Type::none();
+    }
+    if (e->u64_slots && e->args && static_cast<size_t>(n) >= e->args->fields.size()) {
+      // fentry/raw tracepoints: slots past the arguments are not readable.
+      size_t k = e->args->fields.size();
+      S.diags().error(id.loc, id.name + " is beyond the " + std::to_string(k) + " argument" + (k == 1 ? "" : "s") +
+                                  " of " + e->prog.display);
+      return Type::none();
+    }
+  }
   return Type::u64();
 }
 

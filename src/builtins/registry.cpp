@@ -38,6 +38,7 @@ std::string_view family_name(std::string_view name) {
 }  // namespace
 
 const BuiltinVar *find_builtin_var(std::string_view name) {
+  if (name == "arg") return nullptr;  // "arg" names the family: arg0, arg1...
   std::string_view n = family_name(name);
   for (const auto &v : vars())
     if (n == v.name) return &v;

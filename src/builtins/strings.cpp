@@ -7,7 +7,30 @@ namespace probe {
 
 namespace {
 
+// str($1) is the parameter's text, as in bpftrace, even when it reads as
+// a number ("42", or one too large for 64 bits); a missing one is "".
+Type str_of_positional(Sema &S, ast::Positional &p) {
+  if (p.index < 1) return S.check(p);  // reports $0
+  const auto &params = S.config().params;
+  size_t n = static_cast<size_t>(p.index) <= params.size() ? params[p.index - 1].size() : 0;
+  if (n > kMaxStringLiteral) return S.check(p);  // reports the length
+  p.type = Type::string(static_cast<uint32_t>(n) + 1);
+  return p.type;
+}
+
 Type str_type(Sema &S, ast::Call &c) {
+  if (c.args[0]->kind == ast::ExprKind::Positional && !ast::as<ast::Positional>(*c.args[0]).is_count) {
+    Type t = str_of_positional(S, ast::as<ast::Positional>(*c.args[0]));
+    if (t.kind != TypeKind::None && c.args.size() == 2) {
+      Type n = S.check(*c.args[1]);
+      if (n.kind == TypeKind::None) return n;
+      if (!n.is_int()) {
+        S.diags().error(c.args[1]->loc, "str()'s length must be an integer, not " + n.to_string());
+        return Type::none();
+      }
+    }
+    return t;
+  }
   Type p = S.check(*c.args[0]);
   if (p.kind == TypeKind::None) return p;
   uint32_t cap = S.config().str_size;

@@ -1,8 +1,11 @@
 // Module -> Object: LLVM's O2 pipeline for bpfel, then the ELF object in
 // memory. Also serves -d ir / -d asm.
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
@@ -66,6 +69,53 @@ void optimize(llvm::Module &m, llvm::TargetMachine &tm) {
   fpm.doFinalization();
 }
 
+// LLVM's own errors (the BPF backend's "stack limit exceeded", "memset is
+// not supported"): LLVM prints them raw and calls exit(1) unless a handler
+// takes them; this one turns them into located diagnostics.
+struct LlvmErrors {
+  Diagnostics &diags;
+  bool seen = false;  // the backend repeats an error for every instruction
+};
+
+void on_llvm_diagnostic(const llvm::DiagnosticInfo *info, void *context) {
+  const llvm::DiagnosticInfo &di = *info;
+  auto &sink = *static_cast<LlvmErrors *>(context);
+  if (di.getSeverity() != llvm::DS_Error || sink.seen) return;  // warnings, remarks, repeats
+  sink.seen = true;
+  Diagnostics &diags = sink.diags;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  Loc loc;
+  bool located = false;
+  if (auto *u = llvm::dyn_cast<llvm::DiagnosticInfoUnsupported>(&di)) {
+    os << u->getMessage();
+    llvm::DiagnosticLocation dl = u->getLocation();
+    if (dl.isValid() && dl.getLine() > 0) {
+      loc.begin = Position{static_cast<int>(dl.getLine()), static_cast<int>(std::max(1u, dl.getColumn()))};
+      loc.end = Position{loc.begin.line, loc.begin.column + 1};
+      located = true;
+    }
+  } else {
+    llvm::DiagnosticPrinterRawOStream printer(os);
+    di.print(printer);
+  }
+  os.flush();
+  std::string msg = "the BPF backend cannot compile this probe: " + text;
+  std::string hint;
+  if (text.find("stack limit") != std::string::npos) {
+    msg = "this probe needs more than the 512 bytes of BPF stack";
+    hint = "use fewer or shorter strings, tuples and map keys in one probe (e.g. str(ptr, 32)), or split it";
+  } else if (text.find("memset") != std::string::npos || text.find("memcpy") != std::string::npos) {
+    msg = "this probe copies a value too large for the BPF stack";
+    hint = "use fewer or shorter strings and tuples";
+  }
+  if (located)
+    diags.error(loc, msg);
+  else
+    diags.error(msg);
+  if (!hint.empty()) diags.hint(hint);
+}
+
 bool emit(llvm::Module &m, llvm::TargetMachine &tm, llvm::CodeGenFileType type, llvm::SmallVectorImpl<char> &out) {
   llvm::raw_svector_ostream os(out);
   llvm::legacy::PassManager pm;
@@ -96,6 +146,12 @@ class EmitPass : public Pass {
       m.print(llvm::errs(), nullptr);
       std::abort();
     }
+    LlvmErrors llvm_errors{ctx.diags};
+    m.getContext().setDiagnosticHandlerCallBack(on_llvm_diagnostic, &llvm_errors);
+    struct Unset {  // the context outlives llvm_errors
+      llvm::LLVMContext &c;
+      ~Unset() { c.setDiagnosticHandlerCallBack(nullptr, nullptr); }
+    } unset{m.getContext()};
     optimize(m, *tm);
     if (ctx.config.dump_ir) m.print(llvm::outs(), nullptr);
     if (ctx.config.dump_asm) {
@@ -110,6 +166,7 @@ class EmitPass : public Pass {
       ctx.diags.error("LLVM cannot emit a BPF object");
       return false;
     }
+    if (ctx.diags.has_errors()) return false;
     CompiledProgram &out = ctx.output;
     out.elf.assign(obj.begin(), obj.end());
     out.maps = ctx.maps;

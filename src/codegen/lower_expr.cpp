@@ -5,6 +5,7 @@
 
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
+#include "frontend/sema/sema.h"
 #include "util/result.h"
 
 namespace probe {
@@ -41,6 +42,7 @@ llvm::Value *Lowering::value(ast::Expr &e) {
       auto &ix = ast::as<ast::Index>(e);
       const Type &bt = ix.base->type;
       uint32_t esize = bt.elem->size;
+      if (bt.is(TypeKind::Array)) return lower_array_index(ix);
       llvm::Value *addr = b_->CreateAdd(value(*ix.base), b_->CreateMul(value(*ix.index), const_i64(esize)));
       llvm::Value *slot = temp(8, "elem");
       store_i64(const_i64(0), slot);
@@ -86,7 +88,8 @@ void Lowering::store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type) 
       return;
     case ast::ExprKind::Positional: {
       auto &p = ast::as<ast::Positional>(e);
-      store_const_string(config().params.at(p.index - 1), t.size, dst);
+      const auto &params = config().params;  // str($N) of a missing $N is ""
+      store_const_string(static_cast<size_t>(p.index) <= params.size() ? params[p.index - 1] : "", t.size, dst);
       return;
     }
     case ast::ExprKind::Map: {
@@ -128,11 +131,39 @@ llvm::Value *Lowering::address(ast::Expr &e) {
   return slot;
 }
 
+llvm::Value *Lowering::lower_array_index(ast::Index &ix) {
+  const Type &bt = ix.base->type;
+  uint32_t esize = bt.elem->size;
+  int64_t k = 0;
+  if (!Sema::int_constant(*ix.index, &k)) {
+    // Sema allows a variable index only for arrays in memory.
+    AddrSpace as = AddrSpace::Kernel;
+    llvm::Value *base = field_address(ast::as<ast::FieldAccess>(*ix.base), &as);
+    llvm::Value *addr = b_->CreateAdd(base, b_->CreateMul(value(*ix.index), const_i64(esize)));
+    return read_int(addr, *bt.elem, as, nullptr);
+  }
+  if (addressable(*ix.base)) {
+    AddrSpace as = AddrSpace::Kernel;
+    llvm::Value *base = ix.base->kind == ast::ExprKind::Field
+                            ? field_address(ast::as<ast::FieldAccess>(*ix.base), &as)
+                            : record_address(*ix.base, &as);
+    return read_int(b_->CreateAdd(base, const_i64(static_cast<uint64_t>(k) * esize)), *bt.elem, as, nullptr);
+  }
+  // In the context (args.NAME) or a variable: copy it, load one element.
+  llvm::Value *p = address(*ix.base);
+  auto *ty = llvm::IntegerType::get(llctx(), esize * 8);
+  llvm::Value *v = b_->CreateLoad(ty, gep(p, static_cast<uint64_t>(k) * esize));
+  if (esize < 8) v = bt.elem->is_signed ? b_->CreateSExt(v, i64()) : b_->CreateZExt(v, i64());
+  return v;
+}
+
 llvm::Value *Lowering::lower_positional(ast::Positional &p) {
   const auto &params = config().params;
   if (p.is_count) return const_i64(params.size());
   if (static_cast<size_t>(p.index) > params.size()) return const_i64(0);
-  return const_i64(static_cast<uint64_t>(std::strtoll(params[p.index - 1].c_str(), nullptr, 0)));
+  uint64_t v = 0;
+  (void)parse_param(params[p.index - 1], &v);  // sema accepted it as an Integer
+  return const_i64(v);
 }
 
 llvm::Value *Lowering::lower_map_read(ast::Map &m) {

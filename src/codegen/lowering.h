@@ -104,6 +104,8 @@ class Lowering {
   llvm::Value *lower_field(ast::FieldAccess &e);
   llvm::Value *lower_ternary(ast::Ternary &e);
   llvm::Value *lower_positional(ast::Positional &e);
+  // arr[i] of an array value (the element, as i64).
+  llvm::Value *lower_array_index(ast::Index &ix);
   llvm::Value *lower_map_read(ast::Map &e);
   llvm::Value *string_equal(ast::Expr &a, ast::Expr &b);
   llvm::Value *truthy(llvm::Value *v);

@@ -63,6 +63,19 @@ struct CliArgs {
   std::string list_pattern;
 };
 
+// "unknown option" (or "takes no argument" for --flag=value) for what getopt refused.
+void report_bad_option(const char *arg, int optopt_value) {
+  std::string a = arg ? arg : "";
+  size_t eq = a.find('=');
+  if (a.rfind("--", 0) == 0 && eq != std::string::npos && optopt_value)
+    std::fprintf(stderr, "probe: error: option '%s' takes no argument\n", a.substr(0, eq).c_str());
+  else if (a.rfind("--", 0) != 0 && optopt_value > 0 && optopt_value < 256)
+    std::fprintf(stderr, "probe: error: unknown option '-%c'\n", optopt_value);
+  else
+    std::fprintf(stderr, "probe: error: unknown option '%s'\n", a.c_str());
+  std::fputs("hint: see `probe --help`\n", stderr);
+}
+
 // Returns 0 to continue, or an exit status (+1 so that 0 can mean "go on").
 int parse_args(int argc, char **argv, CliArgs &a) {
   enum { kDryRun = 256, kEmitElf, kNoMulti, kMaxProbes };
@@ -73,12 +86,20 @@ int parse_args(int argc, char **argv, CliArgs &a) {
       {"help", no_argument, nullptr, 'h'},          {"version", no_argument, nullptr, 'V'},
       {nullptr, 0, nullptr, 0}};
   optind = 1;
+  opterr = 0;  // our own messages, in probe's "probe: error:" form
   int c;
-  // '+': stop at the first non-option so positional args may look like flags.
-  while ((c = getopt_long(argc, argv, "+e:c:p:d:f:lvhV", longopts, nullptr)) != -1) {
+  // '+': stop at the first non-option so positional args may look like flags;
+  // ':': a missing argument returns ':' (not '?').
+  while ((c = getopt_long(argc, argv, "+:e:c:p:d:f:lvhV", longopts, nullptr)) != -1) {
     switch (c) {
       case 'e': a.program = optarg; a.have_program = true; break;
-      case 'c': a.cfg.cmd = optarg; break;
+      case 'c':
+        if (std::string(optarg).find_first_not_of(" \t") == std::string::npos) {
+          std::fputs("probe: error: -c needs a command, not an empty string\n", stderr);
+          return 2;
+        }
+        a.cfg.cmd = optarg;
+        break;
       case 'p': {
         char *end = nullptr;
         long pid = std::strtol(optarg, &end, 10);
@@ -115,7 +136,13 @@ int parse_args(int argc, char **argv, CliArgs &a) {
       case 'h': std::fputs(kUsage, stdout); return 1;
       case 'V': std::puts(kVersion); return 1;
       case kDryRun: a.cfg.dry_run = true; break;
-      case kEmitElf: a.cfg.emit_elf = optarg; break;
+      case kEmitElf:
+        if (!*optarg) {
+          std::fputs("probe: error: --emit-elf needs a file name\n", stderr);
+          return 2;
+        }
+        a.cfg.emit_elf = optarg;
+        break;
       case kNoMulti: a.cfg.kprobe_multi = false; break;
       case kMaxProbes: {
         char *end = nullptr;
@@ -128,7 +155,11 @@ int parse_args(int argc, char **argv, CliArgs &a) {
         a.cfg.max_probes = static_cast<unsigned>(n);
         break;
       }
-      default: std::fputs(kUsage, stderr); return 2;
+      case ':':
+        std::fprintf(stderr, "probe: error: option '%s' needs an argument\nhint: see `probe --help`\n",
+                     argv[optind - 1]);
+        return 2;
+      default: report_bad_option(argv[optind - 1], optopt); return 2;
     }
   }
   int i = optind;

@@ -43,7 +43,8 @@ Result<std::string> read_program_file(const std::string &path, size_t max_bytes)
   if (stat(path.c_str(), &st) != 0) return sys_error("cannot read program file '" + path + "'", errno);
   int fd = -1;
   if (!S_ISDIR(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
-    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    // O_NONBLOCK: opening a FIFO nobody writes to would block forever.
+    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) return sys_error("cannot read program file '" + path + "'", errno);
     if (fstat(fd, &st) != 0) {  // the file opened, not whatever the name meant before
       int err = errno;
@@ -61,8 +62,12 @@ Result<std::string> read_program_file(const std::string &path, size_t max_bytes)
     return make_error("program file '" + path + "' " + why, S_ISDIR(st.st_mode) ? EISDIR : EINVAL,
                       "give the file that holds the program, or the program itself with -e");
   }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // a pipe with a writer: wait for all of it
   auto text = read_bounded(fd, "program file '" + path + "'", max_bytes);
   close(fd);
+  if (text && text->empty() && S_ISFIFO(st.st_mode))
+    return make_error("program file '" + path + "' is a pipe with nothing written to it", ENODATA,
+                      "write the program into it before starting probe, or use -e or a file");
   return text;
 }
 

@@ -1,5 +1,6 @@
 #include "frontend/printf_format.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -13,15 +14,30 @@ namespace {
 
 constexpr std::string_view kConversions = "diuxXoscp";
 constexpr std::string_view kFlags = "-0+ #";
+// Largest printf width or precision.
+constexpr unsigned long kMaxFieldWidth = 1024;
 
 // Parses the specifier starting at fmt[pos] == '%' (not "%%").
 Result<FormatArgSpec> parse_one(std::string_view fmt, size_t pos) {
   size_t j = pos + 1;
   while (j < fmt.size() && kFlags.find(fmt[j]) != std::string_view::npos) j++;
-  while (j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9') j++;
+  // Width and precision: snprintf fails (prints nothing) past INT_MAX and
+  // the output is cut anyway; refuse absurd ones instead.
+  auto number = [&](const char *what) -> Status {
+    size_t start = j;
+    unsigned long value = 0;
+    for (; j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9'; j++)
+      value = std::min<unsigned long>(value * 10 + static_cast<unsigned long>(fmt[j] - '0'), kMaxFieldWidth + 1);
+    if (value > kMaxFieldWidth)
+      return make_error(std::string(what) + " '" + std::string(fmt.substr(start, j - start)) +
+                        "' is too large (at most " + std::to_string(kMaxFieldWidth) + ") at offset " +
+                        std::to_string(pos));
+    return Ok{};
+  };
+  if (auto st = number("width"); !st) return st.error();
   if (j < fmt.size() && fmt[j] == '.') {
     j++;
-    while (j < fmt.size() && fmt[j] >= '0' && fmt[j] <= '9') j++;
+    if (auto st = number("precision"); !st) return st.error();
   }
   size_t len_start = j;
   if (j < fmt.size() && (fmt[j] == 'h' || fmt[j] == 'l')) {

@@ -1,6 +1,7 @@
 #include "probes/perf_event.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 
 namespace probe {
@@ -53,7 +54,8 @@ bool parse_rate(const ast::AttachPoint &ap, const std::string &type, bool bare_i
     }
     *hz = *n;
   } else {
-    if (*n > UINT64_MAX / mult) {
+    // perf_event_open refuses periods with bit 63 set (EINVAL at attach).
+    if (*n > static_cast<uint64_t>(INT64_MAX) / mult) {
       diags.error(ap.loc, "'" + ap.raw + "': interval too long");
       return false;
     }

@@ -52,6 +52,15 @@ class RawTracepointProvider : public ProbeProvider {
         return;
       }
     } else {
+      // A name neither BTF nor tracefs knows would fail only at attach.
+      if (env.btf.available() && !env.btf.raw_tracepoint(tp)) {
+        auto l = list_tracepoints("*", tp);
+        if (l && l->empty()) {
+          diags.error(ap.loc, "no raw tracepoint named '" + tp + "'");
+          diags.hint("list them with `probe -l 'rawtracepoint:*'`");
+          return;
+        }
+      }
       names.push_back(tp);
     }
     for (auto &n : names) {

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "runtime/errors.h"
@@ -38,6 +39,18 @@ std::string hex(uint64_t v) {
 }
 
 }  // namespace
+
+std::string perf_event_name(uint32_t type, uint64_t config) {
+  static const char *hardware[] = {"cpu-cycles", "instructions", "cache-references", "cache-misses",
+                                   "branch-instructions", "branch-misses", "bus-cycles",
+                                   "stalled-cycles-frontend", "stalled-cycles-backend", "ref-cycles"};
+  static const char *software[] = {"cpu-clock", "task-clock", "page-faults", "context-switches",
+                                   "cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
+                                   "emulation-faults", "dummy", "bpf-output"};
+  if (type == PERF_TYPE_HARDWARE && config < std::size(hardware)) return std::string("hardware:") + hardware[config];
+  if (type == PERF_TYPE_SOFTWARE && config < std::size(software)) return std::string("software:") + software[config];
+  return "type " + std::to_string(type) + " config " + std::to_string(config);
+}
 
 BpfLink &BpfLink::operator=(BpfLink &&o) noexcept {
   if (this != &o) {
@@ -140,7 +153,7 @@ Result<std::vector<BpfLink>> attach_perf_event(bpf_program *prog, uint32_t type,
                                                uint64_t period_or_freq, bool freq, int cpu) {
   std::vector<int> cpus = cpu >= 0 ? std::vector<int>{cpu} : online_cpus();
   std::vector<BpfLink> links;
-  std::string target = "perf event type " + std::to_string(type) + " config " + std::to_string(config);
+  std::string target = "perf event " + perf_event_name(type, config);
   for (int c : cpus) {
     perf_event_attr attr{};
     attr.size = sizeof attr;
@@ -191,7 +204,11 @@ Result<BpfLink> attach_trace(bpf_program *prog) {
     hint = "fentry/fexit need BPF trampolines, which this kernel does not support";
   else if (err == ENOENT || err == ESRCH)
     hint = "the function has no BTF; list functions with `probe -l 'fentry:*'`";
-  return attach_error(std::string("fentry/fexit program ") + bpf_program__name(prog), err, hint);
+  // The section ("fentry/vfs_read") names the target as users wrote it ("fentry:vfs_read").
+  const char *sec = bpf_program__section_name(prog);
+  std::string target = sec ? sec : bpf_program__name(prog);
+  if (size_t slash = target.find('/'); slash != std::string::npos) target[slash] = ':';
+  return attach_error(target, err, hint);
 }
 
 Status run_prog_once(bpf_program *prog) {

@@ -59,6 +59,9 @@ Result<BpfLink> attach_trace(bpf_program *prog);
 // Runs a raw_tp program once via BPF_PROG_TEST_RUN (how BEGIN/END fire).
 Status run_prog_once(bpf_program *prog);
 
+// "software:cpu-clock", "hardware:instructions", or "type T config C", for messages.
+std::string perf_event_name(uint32_t type, uint64_t config);
+
 // The CPUs listed in /sys/devices/system/cpu/online.
 std::vector<int> online_cpus();
 

@@ -50,7 +50,9 @@ void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t s
 Status Output::print_map(uint32_t index) {
   if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
     return make_error("print of unknown map #" + std::to_string(index));
-  return probe::print_map(out_, prog_.maps[index], map_fds_[index], format_, &values_);
+  auto st = probe::print_map(out_, prog_.maps[index], map_fds_[index], format_, &values_);
+  if (!st) map_read_failed_ = true;
+  return st;
 }
 
 Status Output::clear_map(uint32_t index) {
@@ -65,15 +67,13 @@ Status Output::zero_map(uint32_t index) {
   return probe::zero_map(prog_.maps[index], map_fds_[index]);
 }
 
-bool Output::print_all_maps() {
-  bool ok = true;
+void Output::print_all_maps() {
   if (format_ == OutputFormat::Text) std::fputs("\n\n", out_);
   for (uint32_t i = 0; i < prog_.maps.size(); i++) {
     auto st = print_map(i);
-    if (!st) report_error(stderr, st.error()), ok = false;
+    if (!st) report_error(stderr, st.error());
   }
   flush();
-  return ok;
 }
 
 void Output::attached_probes(size_t n) {

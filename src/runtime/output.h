@@ -28,9 +28,10 @@ class Output {
   // clear(@map) / zero(@map).
   Status clear_map(uint32_t index);
   Status zero_map(uint32_t index);
-  // Every non-empty map in MapSpec order, preceded by bpftrace's "\n\n" in text mode;
-  // false when a map could not be read (reported; the exit status is 1).
-  bool print_all_maps();
+  // Every non-empty map in MapSpec order, preceded by bpftrace's "\n\n" in text mode.
+  void print_all_maps();
+  // Whether reading a map for printing ever failed (reported; the exit status becomes 1).
+  bool map_read_failed() const { return map_read_failed_; }
   // "Attaching N probes..." (singular for 1).
   void attached_probes(size_t n);
   // "Lost N events" on stderr (JSON: a lost_events record on out).
@@ -45,6 +46,7 @@ class Output {
   OutputFormat format_;
   const CompiledProgram &prog_;
   std::vector<int> map_fds_;
+  bool map_read_failed_ = false;
   ValueContext values_;
   std::vector<CompiledFormat> formats_;  // prog.printfs, parsed once
   std::string line_;                     // reused per event

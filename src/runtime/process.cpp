@@ -25,23 +25,24 @@ bool uses_shell_syntax(const std::string &cmd) {
   return cmd.find_first_of("|&;<>()$`*?[]{}~#\n") != std::string::npos;
 }
 
-// The executable execvp would run for name; a name with a slash is taken as
-// written (canonical when it exists), else the first match in $PATH.
-std::string find_program(const std::string &name) {
-  auto canonical = [](const std::string &p) {
-    char buf[PATH_MAX];
-    return realpath(p.c_str(), buf) ? std::string(buf) : p;
-  };
-  if (name.find('/') != std::string::npos) return canonical(name);
+// The path execvp would run for name: name itself when it has a slash,
+// else the first executable match in $PATH ("" when none).
+std::string search_path(const std::string &name) {
+  if (name.find('/') != std::string::npos) return name;
   const char *env = getenv("PATH");
   std::istringstream dirs(env ? env : "/usr/local/bin:/usr/bin:/bin");
   for (std::string d; std::getline(dirs, d, ':');) {
     std::string p = (d.empty() ? "." : d) + "/" + name;
     struct stat st;
-    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0)
-      return canonical(p);
+    if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(p.c_str(), X_OK) == 0) return p;
   }
   return "";
+}
+
+// The canonical file behind path (what uprobes on /proc/self/exe attach to); path when it does not exist.
+std::string canonical(const std::string &path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) ? std::string(buf) : path;
 }
 
 // Whether binfmt_misc has handlers registered: then files that are neither
@@ -123,6 +124,25 @@ std::string shell_command_path(const std::string &cmd) {
   return w;
 }
 
+// The -c command's exec status pipe (both ends CLOEXEC): the child writes
+// exec's errno, or the pipe closes when exec succeeds. Closes what it owns.
+struct StatusPipe {
+  int fd[2] = {-1, -1};
+  int err = 0;
+  StatusPipe() {
+    if (pipe2(fd, O_CLOEXEC) != 0) err = errno;
+  }
+  ~StatusPipe() {
+    for (int f : fd)
+      if (f >= 0) close(f);
+  }
+  // The read end, for the parent; closes the write end (the child has its own).
+  int take_read_end() {
+    close(std::exchange(fd[1], -1));
+    return std::exchange(fd[0], -1);
+  }
+};
+
 // In the child: waits for the go byte, then execs; never returns.
 [[noreturn]] void child_main(int hold_fd, int status_fd, const std::string &exe,
                              const std::vector<std::string> &argv) {
@@ -135,7 +155,6 @@ std::string shell_command_path(const std::string &cmd) {
   std::vector<char *> args;
   for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
-  // execv, not execvp: a file that is neither ELF nor #! is an error, not a sh script.
   execv(exe.c_str(), args.data());
   int err = errno;  // the parent reports it (release()); the pipe closes on a good exec
   (void)!write(status_fd, &err, sizeof err);
@@ -182,40 +201,37 @@ Result<ChildProcess> ChildProcess::spawn_held(const std::string &cmd) {
   if (shell) argv = {"/bin/sh", "-c", cmd};
   else argv = split_words(cmd);
   if (argv.empty()) return make_error("the -c command is empty", EINVAL);
-  std::string exe = find_program(argv[0]);
-  if (exe.empty())
+  // Run as execvp would (a script's $0 is the path as written), but with
+  // execv: execvp runs a file that is neither ELF nor #! with sh.
+  std::string path = search_path(argv[0]);
+  if (path.empty())
     return make_error("cannot find command '" + argv[0] + "'", ENOENT, "check the -c command and $PATH");
   // Refuse what exec would refuse now, before anything is loaded.
-  if (auto st = check_executable_at(argv[0], exe, 0); !st) return st.error();
+  if (auto st = check_executable_at(argv[0], path, 0); !st) return st.error();
   // Under sh -c, the command's own first word when it is a plain path.
   if (std::string first = shell ? shell_command_path(cmd) : ""; !first.empty())
     if (auto st = check_executable_at(first, first, 0); !st) return st.error();
-  int fds[2], status[2];
+  StatusPipe status;
+  if (status.err) return sys_error("cannot create a pipe for the -c command", status.err);
+  int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return sys_error("cannot create a pipe for the -c command", errno);
-  if (pipe2(status, O_CLOEXEC) != 0) {
-    int err = errno;
-    close(fds[0]);
-    close(fds[1]);
-    return sys_error("cannot create a pipe for the -c command", err);
-  }
   pid_t pid = fork();
   if (pid < 0) {
     int err = errno;
-    for (int fd : {fds[0], fds[1], status[0], status[1]}) close(fd);
+    close(fds[0]);
+    close(fds[1]);
     return sys_error("cannot fork the -c command", err);
   }
   if (pid == 0) {
     close(fds[1]);
-    close(status[0]);
-    child_main(fds[0], status[1], exe, argv);
+    child_main(fds[0], status.fd[1], path, argv);
   }
   close(fds[0]);
-  close(status[1]);
   ChildProcess p;
   p.pid_ = pid;
   p.release_fd_ = fds[1];
-  p.status_fd_ = status[0];
-  p.exe_ = exe;
+  p.status_fd_ = status.take_read_end();
+  p.exe_ = canonical(path);
   return p;
 }
 

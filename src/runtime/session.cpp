@@ -94,7 +94,11 @@ Status run_kind(const CompiledProgram &prog, BpfObject &obj, ProbeKind kind) {
     if (p.kind != kind) continue;
     bpf_program *bp = obj.find_program(p.prog_name);
     if (!bp) return make_error("program '" + p.prog_name + "' for " + p.display + " is missing from the object");
-    if (auto st = run_prog_once(bp); !st) return st;
+    if (auto st = run_prog_once(bp); !st) {
+      Error e = st.error();
+      if (e.err) e.message = "cannot run " + p.display + ": " + errno_text(e.err);  // not its ELF name
+      return e;
+    }
   }
   return Ok{};
 }
@@ -188,7 +192,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
   if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
   std::vector<BpfLink> links;
-  bool failed = false;  // reading events, END or a map failed: the rest still runs, exit 1
+  bool failed = false;  // reading events failed: END and maps still run, exit 1
   if (!loop->exit_requested()) {
     if (auto st = attach_all(prog, obj, attach, &links); !st) return report_error(stderr, st.error()), 1;
     if (std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
@@ -209,7 +213,8 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   loop->accept_after_exit();
   if (auto st = run_kind(prog, obj, ProbeKind::End); !st) report_error(stderr, st.error()), failed = true;
   (void)loop->drain();
-  if (!out.print_all_maps()) failed = true;
+  out.print_all_maps();
+  if (out.map_read_failed()) failed = true;  // and END failing (above): exit 1 too
   loop->report_lost();
   return failed ? 1 : 0;
 }

@@ -53,22 +53,46 @@ TEST(ProgramSource, SizeIsCapped) {
   unlink(p.c_str());
 }
 
-// A pipe (no size to stat) is cut off at the cap while reading.
+// A pipe (no size to stat) is cut off at the cap while reading; opened by
+// name like `probe /dev/stdin` or `probe <(...)`.
 TEST(ProgramSource, PipeIsCappedWhileReading) {
-  std::string fifo = "/tmp/probe_source_test_" + std::to_string(getpid()) + "_fifo";
-  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
   pid_t pid = fork();
   if (pid == 0) {
-    std::ofstream out(fifo);
-    for (int i = 0; i < 1000 && out; i++) out << std::string(1024, ' ');
+    close(fds[0]);
+    std::string chunk(1024, ' ');
+    for (int i = 0; i < 1000; i++)
+      if (write(fds[1], chunk.data(), chunk.size()) < 0) break;
     _exit(0);
   }
-  auto r = read_program_file(fifo, 100 * 1024);
+  close(fds[1]);
+  auto r = read_program_file("/proc/self/fd/" + std::to_string(fds[0]), 100 * 1024);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("larger than the limit"), std::string::npos) << r.error().message;
+  close(fds[0]);
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
+}
+
+// A FIFO nobody writes to is an error at once, not a probe blocked in open().
+TEST(ProgramSource, FifoWithoutWriterDoesNotBlock) {
+  std::string fifo = "/tmp/probe_source_test_" + std::to_string(getpid()) + "_lonely";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto r = read_program_file(fifo);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("is a pipe with nothing written to it"), std::string::npos) << r.error().message;
   unlink(fifo.c_str());
+}
+
+// Other files that are not programs: each a message naming the file.
+TEST(ProgramSource, SpecialPaths) {
+  auto kcore = read_program_file("/proc/kcore");  // a regular file of the size of memory
+  ASSERT_FALSE(kcore.ok());
+  auto mem = read_program_file("/proc/self/mem");  // reading offset 0 fails
+  ASSERT_FALSE(mem.ok());
+  EXPECT_NE(mem.error().message.find("/proc/self/mem"), std::string::npos);
+  EXPECT_FALSE(read_program_file("").ok());
 }
 
 }  // namespace

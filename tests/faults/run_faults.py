@@ -89,6 +89,14 @@ def fault_cases():
                            [r"cannot attach to uprobe .*faulttarget at 0x[0-9a-f]+ \(pid \d+\): "]))
         cases.append(fault(f"link_create_3rd_{e}", ["--bpf-cmd", "BPF_LINK_CREATE", "--nth", "3", "--errno", e],
                            [r"cannot attach to tracepoint:syscalls:sys_enter_clock_nanosleep: "]))
+    # A perf event per CPU (profile): the last CPU's fails after the others attached.
+    ncpu = os.cpu_count() or 1
+    prof = ('uprobe:/proc/self/exe:pffault_fn { @pffault = count(); } profile:hz:99 { @pfprof = count(); }')
+    for e in ["EMFILE", "EBUSY", "ENOMEM"]:
+        cases.append(Case(f"perf_event_open_profile_last_cpu_{e}",
+                          ["{faultexec}", "--syscall", "perf_event_open", "--nth", str(1 + ncpu), "--errno", e, "--",
+                           "{probe}", "-c", "{target} {pidfile} 5", "-e", prof],
+                          stderr=[r"cannot attach to perf event software:cpu-clock on CPU \d+: "]))
     # Map creation of the ring buffer specifically (ENOSPC/E2BIG: too big for the kernel).
     for e in ["ENOMEM", "E2BIG", "ENOSPC"]:
         cases.append(fault(f"ringbuf_{e}", ["--bpf-cmd", "BPF_MAP_CREATE", "--map-type", "RINGBUF", "--errno", e],
@@ -101,9 +109,9 @@ def fault_cases():
                        [r"^hint: probe ran out of file descriptors.*ulimit -n"]))
     # BEGIN and END run through BPF_PROG_TEST_RUN.
     cases.append(fault("test_run_BEGIN_ENOMEM", ["--bpf-cmd", "BPF_PROG_TEST_RUN", "--errno", "ENOMEM"],
-                       [r"cannot run program 'BEGIN_\d+': Cannot allocate memory"], stdout_none=["^begin$"]))
+                       [r"^probe: error: cannot run BEGIN: Cannot allocate memory$"], stdout_none=["^begin$"]))
     cases.append(fault("test_run_END_EPERM", ["--bpf-cmd", "BPF_PROG_TEST_RUN", "--nth", "2", "--errno", "EPERM"],
-                       [r"cannot run program 'END_\d+': Operation not permitted"],
+                       [r"^probe: error: cannot run END: Operation not permitted$"],
                        stdout=["^begin$", r"^@pffault\[.*\]: 5$"]))
     # Reading maps at exit fails: reported, and the exit status says so.
     cases.append(fault("map_read_ENOMEM", ["--bpf-cmd", "BPF_MAP_LOOKUP_BATCH", "--errno", "ENOMEM"],
@@ -211,6 +219,12 @@ def cli_cases(tmp):
              stderr=[r"pid 2 is a kernel thread; it has no user-space executable"], needs=kthreadd),
         Case("pid_missing", ["{probe}", "-p", "4194000", "-e", "BEGIN { exit(); }"],
              stderr=[r"^probe: error: no process with pid 4194000$"]),
+        Case("flag_unknown", ["{probe}", "--bogus", "-e", "BEGIN { exit(); }"],
+             stderr=[r"^probe: error: unknown option '--bogus'$"]),
+        Case("flag_missing_argument", ["{probe}", "-e", "BEGIN { exit(); }", "-c"],
+             stderr=[r"^probe: error: option '-c' needs an argument$"]),
+        Case("flag_c_empty", ["{probe}", "-c", "", "-e", "BEGIN { exit(); }"],
+             stderr=[r"^probe: error: -c needs a command"], stdout_none=["Attaching"]),
         Case("list_missing_binary", ["{probe}", "-l", "uprobe:/no/such/bin:*"], stderr=[r"/no/such/bin"]),
     ]
     return c
@@ -256,6 +270,36 @@ def tracefs_cases():
         Case("tracefs_empty_root_mounts", hidden("755", tp[:-1] + ["tracepoint:syscalls:sys_enter_openat { @ = count(); exit(); }"], weak=False),
              rc=0, stdout=[r"^@: \d+$"], needs=needs),
     ]
+
+
+def vm_cases():
+    """kprobe and fentry faults: this host cannot run them; in the VM (PROBE_IN_VM=1) they run."""
+    needs = lambda: None if os.environ.get("PROBE_IN_VM") == "1" else "kprobes/fentry: run in the VM"
+    up = "uprobe:/proc/self/exe:pffault_fn { @pffault = count(); } "
+    kp, multi, fe = (up + "kprobe:vfs_read { @pfk = count(); } END {}",
+                     up + "kprobe:vfs_read* { @pfk = count(); } END {}",
+                     up + "fentry:vfs_read { @pfk = count(); } END {}")
+    run = lambda rule, prog: ["{faultexec}"] + rule + ["--", "{probe}", "-c", "{target} {pidfile} 3", "-e", prog]
+    c = []
+    # (Not ENOSPC for program loads: libbpf takes it as "log buffer too small" and retries.)
+    for e in ["EMFILE", "ENOMEM", "E2BIG"]:
+        # The 2nd perf_event_open is the kprobe's (the 1st is the uprobe's).
+        c.append(Case(f"vm_kprobe_perf_event_open_{e}", run(["--syscall", "perf_event_open", "--nth", "2",
+                                                             "--errno", e], kp),
+                      stderr=[r"^probe: error: cannot attach to kprobe:vfs_read: "], needs=needs))
+        c.append(Case(f"vm_fentry_prog_load_{e}", run(["--bpf-cmd", "BPF_PROG_LOAD", "--prog-type", "TRACING",
+                                                       "--errno", e], fe),
+                      stderr=[r"^probe: error: cannot load the BPF program of fentry:vfs_read: "],
+                      stderr_none=["verifier"], needs=needs))
+        # BPF_LINK_CREATE: perf-link feature test, the uprobe's link, then the fentry's.
+        c.append(Case(f"vm_fentry_link_create_{e}", run(["--bpf-cmd", "BPF_LINK_CREATE", "--nth", "3",
+                                                         "--errno", e], fe),
+                      stderr=[r"^probe: error: cannot attach to fentry:vfs_read: "], needs=needs))
+    # kprobe_multi's link failing: probe falls back to one kprobe per function.
+    c.append(Case("vm_kprobe_multi_link_fails_falls_back", run(["--bpf-cmd", "BPF_LINK_CREATE", "--errno", "ENOMEM"],
+                                                              multi),
+                  rc=0, stdout=[r"^@pffault: 3$", r"^@pfk: \d+$"], needs=needs))
+    return c
 
 
 def ifunc_case():
@@ -405,7 +449,7 @@ def main():
         return 0
     tmp = tempfile.mkdtemp(prefix="probe-faults-")
     os.chmod(tmp, 0o755)  # nobody runs probe from here
-    cases = fault_cases() + cli_cases(tmp) + tracefs_cases() + [ifunc_case()]
+    cases = fault_cases() + cli_cases(tmp) + tracefs_cases() + [ifunc_case()] + vm_cases()
     passed = failed = skipped = 0
     t0 = time.monotonic()
     try:

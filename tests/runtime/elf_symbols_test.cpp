@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -149,6 +150,23 @@ TEST(ResolveBinary, KernelThreadAndMissingPid) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("pid 2 is a kernel thread; it has no user-space executable"), std::string::npos)
       << r.error().message;
+}
+
+// A zombie (exited, not yet reaped) has no executable any more: "has exited", not "no process".
+TEST(ResolveBinary, ZombiePid) {
+  pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  for (int i = 0; i < 200; i++) {  // until it is a zombie
+    std::ifstream st("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(st, line);
+    if (line.find(") Z") != std::string::npos) break;
+    usleep(5000);
+  }
+  auto r = process_exe(pid);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "pid " + std::to_string(pid) + " has exited");
+  waitpid(pid, nullptr, 0);
 }
 
 TEST(ResolveBinary, PathsAndPrograms) {

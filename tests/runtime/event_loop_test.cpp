@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <gtest/gtest.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -188,6 +189,13 @@ TEST(BpfObject, StatisticsOnlyLogHasNoSummary) {
       "libbpf: prog 'END_3': failed to load: -24\n");
   EXPECT_EQ(f.prog_name, "END_3");
   EXPECT_EQ(f.summary, "");
+}
+
+TEST(BpfLink, PerfEventNames) {
+  EXPECT_EQ(perf_event_name(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK), "software:cpu-clock");
+  EXPECT_EQ(perf_event_name(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT), "software:bpf-output");
+  EXPECT_EQ(perf_event_name(PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS), "hardware:instructions");
+  EXPECT_EQ(perf_event_name(PERF_TYPE_SOFTWARE, 999), "type 1 config 999");
 }
 
 TEST(Errors, ResourceHints) {

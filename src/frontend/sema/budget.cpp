@@ -12,14 +12,18 @@ namespace probe {
 
 namespace {
 
-// Counts expression nodes (the parser bounds their nesting depth).
+// Counts expression nodes (the parser bounds their nesting depth). A map
+// access or a call costs kHeavyNode: each is a helper call with stack
+// slots and branches, what makes LLVM slow.
 uint64_t expr_size(const ast::Expr &e) {
   uint64_t n = 1;
   switch (e.kind) {
     case ast::ExprKind::Map:
+      n = kHeavyNode;
       for (const auto &k : ast::as<ast::Map>(e).keys) n += expr_size(*k);
       break;
     case ast::ExprKind::Call:
+      n = kHeavyNode;
       for (const auto &a : ast::as<ast::Call>(e).args) n += expr_size(*a);
       break;
     case ast::ExprKind::Tuple:
@@ -43,6 +47,9 @@ uint64_t expr_size(const ast::Expr &e) {
   }
   return n;
 }
+
+// Repetition counts saturate here.
+constexpr uint64_t kSaturated = 1000000000000ull;
 
 class BudgetChecker {
  public:
@@ -85,18 +92,17 @@ class BudgetChecker {
         // A bad count is reported by type checking; count it once here.
         if (!Sema::int_constant(*u.count, &count) || count < 1 || count > 100) count = 1;
         if (!add(1, times, s.loc)) return false;
-        // Saturates: past the budget, any body is too large anyway.
-        uint64_t inner = std::min<uint64_t>(times * static_cast<uint64_t>(count), limit_ + 1);
+        // Saturates (30 nested unroll(100) would overflow); node counts
+        // stay below 2^17 (the token budget), so n * times cannot overflow.
+        uint64_t inner = std::min<uint64_t>(times * static_cast<uint64_t>(count), kSaturated);
         if (block(u.body, inner)) return true;
         if (!reported_) {
           // The innermost unroll that multiplied its body past the budget.
           reported_ = true;
-          diags_.error(u.loc, "unroll(" + std::to_string(count) + ") makes the program too large: with " +
-                                  (times > 1 ? "the enclosing unrolls" : "its count") +
-                                  ", its body would be emitted " +
-                                  (inner > limit_ ? "more than " + std::to_string(limit_) : std::to_string(inner)) +
-                                  " times, past the budget of " + std::to_string(limit_) +
-                                  " expression and statement nodes");
+          diags_.error(u.loc, "unroll(" + std::to_string(count) + ") makes the program too large: its body would be emitted " +
+                                  (inner >= kSaturated ? "more than " : "") + std::to_string(inner) + " times" +
+                                  (times > 1 ? " (with the enclosing unrolls)" : "") + ", past the budget of " +
+                                  std::to_string(limit_) + " nodes");
           diags_.hint("use a smaller count, or a while loop");
         }
         return false;
@@ -114,8 +120,9 @@ class BudgetChecker {
     if (used_ <= limit_) return true;
     if (times == 1 && !reported_) {
       reported_ = true;
-      diags_.error(loc, "the program is too large: it has more than " + std::to_string(limit_) +
-                            " expression and statement nodes");
+      diags_.error(loc, "the program is too large: more than " + std::to_string(limit_) +
+                            " nodes (statements and expressions; map accesses and calls count " +
+                            std::to_string(kHeavyNode) + ")");
       diags_.hint("split the work into fewer, smaller probes");
     }
     return false;

@@ -11,9 +11,12 @@ namespace probe {
 // Most expression and statement nodes a program may ask codegen to emit,
 // counting an unroll body once per repetition. LLVM's time grows faster
 // than linearly with the size of one BPF function (2,000 map updates in
-// one probe take ~0.7 s, 3,000 ~2.6 s) and the verifier refuses long
-// before; real programs stay far below.
+// one probe take ~0.7 s, 3,000 ~2.6 s: SelectionDAG scheduling of one
+// huge block) and the verifier refuses long before; real programs stay
+// far below.
 constexpr uint64_t kMaxProgramNodes = 8000;
+// What a map access or a call counts in the budget (other nodes count 1).
+constexpr uint64_t kHeavyNode = 4;
 
 // Reports (once) where the program exceeds `limit` nodes, naming the
 // unroll responsible if any; returns false then.

@@ -26,7 +26,15 @@ class ProbeSpecPass : public Pass {
     int index = 0;
     for (auto &probe : ctx.ast->probes) {
       probe->index = index++;
-      for (auto &ap : probe->attach_points) expand_one(ctx, *probe, *ap);
+      for (auto &ap : probe->attach_points) {
+        // Resolving attach points can be slow (ELF symbol tables): once the
+        // diagnostics cap is reached, the rest would only be dropped.
+        if (ctx.diags.full()) {
+          ctx.diags.mark_stopped();
+          return false;
+        }
+        expand_one(ctx, *probe, *ap);
+      }
     }
     if (!ctx.diags.has_errors() && ctx.probes.size() > ctx.config.max_probes) {
       ctx.diags.error(ctx.ast->probes.front()->loc,

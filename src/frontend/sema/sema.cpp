@@ -36,6 +36,16 @@ bool storable(const Type &t) {
   return true;
 }
 
+bool Sema::check_value_size(const Type &t, const Loc &loc, const std::string &what) {
+  uint32_t n = storage_size(t);
+  if (n <= kMaxStackValue) return true;
+  diags().error(loc, what + " is " + std::to_string(n) + " bytes (" + t.to_string().substr(0, 60) +
+                         (t.to_string().size() > 60 ? "..." : "") + "), more than the " +
+                         std::to_string(kMaxStackValue) + " bytes of the BPF stack");
+  diags().hint("use fewer or shorter values, e.g. str(ptr, 32)");
+  return false;
+}
+
 void Sema::struct_value_hint() {
   diags().hint("a whole struct cannot be copied or printed; use its fields, e.g. `curtask->pid`");
 }
@@ -188,6 +198,7 @@ void Sema::check_assign_var(ast::AssignVar &a) {
   // Variables keep pointer types (pointee and address space matter to *$p
   // and str($p)); everything else is stored widened like map values.
   Type st = v.is(TypeKind::Pointer) ? v : storage_type(v);
+  if (!check_value_size(st, a.value->loc, "the value of '" + name + "'")) return;
   if (it == vars_->end()) {
     (*vars_)[name] = st;
   } else if (!compatible(it->second, st)) {
@@ -235,6 +246,7 @@ void Sema::check_keys(ast::Map &m) {
     kt.push_back(storage_type(t));
   }
   Type key = kt.size() == 1 ? kt[0] : Type::tuple(kt);
+  if (!check_value_size(key, m.loc, "the key of map '" + m.name + "'")) return;
   if (info.keyed && !info.scalar) {
     if (!compatible(info.key, key)) {
       diags().error(m.loc, "map '" + m.name + "' is keyed by " + info.key.to_string() +
@@ -256,6 +268,7 @@ void Sema::check_keys(ast::Map &m) {
 void Sema::assign_map_value(ast::Map &m, const Type &t, const Loc &loc) {
   MapInfo &info = info_for(m);
   Type st = storage_type(t);
+  if (!check_value_size(st, loc, "the value stored in map '" + m.name + "'")) return;
   if (info.aggregate != TypeKind::None) {
     diags().error(loc, "map '" + m.name + "' holds " + Type::aggregate(info.aggregate).to_string() +
                            " values; cannot assign " + t.to_string());

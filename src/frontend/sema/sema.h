@@ -54,6 +54,8 @@ class Sema {
   static bool int_constant(const ast::Expr &e, int64_t *v);
   // Adds the hint for a struct used where a value is copied.
   void struct_value_hint();
+  // Reports `what` (of type t, at loc) if it is larger than kMaxStackValue.
+  bool check_value_size(const Type &t, const Loc &loc, const std::string &what);
 
  private:
   void analyse_program();
@@ -85,6 +87,12 @@ class Sema {
   std::vector<ast::Map *> map_nodes_;  // every map node of the final run
 };
 
+// Longest string literal or string parameter: LLVM's optimiser is
+// quadratic in their size (a 1 MB literal ran for minutes).
+constexpr size_t kMaxStringLiteral = 1024;
+// Largest map key, map value, variable or tuple (bytes): each is built in
+// a slot of the 512-byte BPF stack; larger ones only end in LLVM errors.
+constexpr uint32_t kMaxStackValue = 512;
 // True for struct values (and arrays or tuples holding them): codegen
 // reads them only through their fields.
 bool contains_record(const Type &t);
@@ -95,6 +103,15 @@ bool storable(const Type &t);
 Type unify_strings(const Type &a, const Type &b);
 // Normalises a value for storage as a map key or value: ints become 64-bit.
 Type storage_type(const Type &t);
+// True when the struct or array value e lives in memory codegen can read
+// through a pointer: `*p`, `p->f`, and fields of those. Fields of `args`
+// itself live in the probe's context and are read with direct loads.
+bool addressable(const ast::Expr &e);
+// What a positional parameter's text is: a number (any C spelling that
+// strtoll reads whole), a number out of int64's range, or text.
+enum class ParamKind { Integer, OutOfRange, Text };
+// Classifies s; sets *value (two's complement for negatives) when Integer.
+ParamKind parse_param(const std::string &s, uint64_t *value);
 // Parses a C integer type name ("u32", "unsigned long", "int8_t"); None if unknown.
 Type parse_int_type_name(const std::string &name);
 

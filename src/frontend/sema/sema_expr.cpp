@@ -1,5 +1,6 @@
 // Type inference for expressions; builtins dispatch through the registry.
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "builtins/registry.h"
@@ -8,11 +9,20 @@
 
 namespace probe {
 
-namespace {
-// Longer string values cannot live on the 512-byte BPF stack anyway, and
-// LLVM's optimiser is quadratic in their size (a 1 MB literal ran for minutes).
-constexpr size_t kMaxStringLiteral = 1024;
-}  // namespace
+
+// Numbers must fit in int64, as in bpftrace ("$1 used numerically but given ...").
+ParamKind parse_param(const std::string &s, uint64_t *value) {
+  if (s.empty()) return ParamKind::Text;
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 0);
+  if (*end != '\0') return ParamKind::Text;
+  if (errno != ERANGE) {
+    *value = static_cast<uint64_t>(v);
+    return ParamKind::Integer;
+  }
+  return ParamKind::OutOfRange;
+}
 
 Type parse_int_type_name(const std::string &name) {
   struct Entry {
@@ -117,6 +127,7 @@ Type Sema::check(ast::Expr &e) {
         members.push_back(storage_type(m));
       }
       t = Type::tuple(members);
+      if (!check_value_size(t, e.loc, "this tuple")) return e.type = Type::none();
       break;
     }
   }
@@ -133,9 +144,16 @@ Type Sema::check_positional(ast::Positional &p) {
   const auto &params = config().params;
   if (static_cast<size_t>(p.index) > params.size()) return Type::i64();  // bpftrace: missing -> 0
   const std::string &s = params[p.index - 1];
-  char *end = nullptr;
-  (void)std::strtoll(s.c_str(), &end, 0);
-  if (!s.empty() && *end == '\0') return Type::i64();
+  uint64_t value = 0;
+  switch (parse_param(s, &value)) {
+    case ParamKind::Integer: return Type::i64();
+    case ParamKind::OutOfRange:
+      diags().error(p.loc, "positional parameter $" + std::to_string(p.index) + " is the number '" +
+                               s.substr(0, 40) + (s.size() > 40 ? "..." : "") + "', which does not fit in a signed 64-bit integer");
+      diags().hint("to use it as text, write str($" + std::to_string(p.index) + ")");
+      return Type::none();
+    case ParamKind::Text: break;
+  }
   if (s.size() > kMaxStringLiteral) {
     diags().error(p.loc, "positional parameter $" + std::to_string(p.index) + " is too long (" +
                              std::to_string(s.size()) + " bytes, at most " + std::to_string(kMaxStringLiteral) + ")");
@@ -206,9 +224,32 @@ Type Sema::check_index(ast::Index &ix) {
     return Type::none();
   }
   if (b.is(TypeKind::Pointer) && b.elem && b.elem->is_int()) return *b.elem;
-  if (b.is(TypeKind::Array) && b.elem && b.elem->is_int()) return *b.elem;
+  if (b.is(TypeKind::Array) && b.elem && b.elem->is_int()) {
+    int64_t k = 0;
+    bool constant = int_constant(*ix.index, &k);
+    if (constant && (k < 0 || static_cast<uint64_t>(k) >= b.count)) {
+      diags().error(ix.index->loc, "index " + std::to_string(k) + " is out of bounds for " + b.to_string());
+      return Type::none();
+    }
+    // Arrays in the probe's context or on the stack are read with constant
+    // offsets only (the verifier refuses variable ones).
+    if (!constant && !addressable(*ix.base)) {
+      diags().error(ix.index->loc, "this array can only be indexed with a constant");
+      diags().hint("write e.g. `" + std::string("args.NAME[0]") + "`, or copy the element you need first");
+      return Type::none();
+    }
+    return *b.elem;
+  }
   diags().error(ix.base->loc, "cannot index a value of type " + b.to_string());
   return Type::none();
+}
+
+bool addressable(const ast::Expr &e) {
+  if (e.kind == ast::ExprKind::Unop) return ast::as<ast::Unop>(e).op == ast::UnOp::Deref;
+  if (e.kind != ast::ExprKind::Field) return false;
+  const ast::Expr &base = *ast::as<ast::FieldAccess>(e).base;
+  if (base.type.is(TypeKind::Pointer)) return true;
+  return addressable(base);
 }
 
 Type Sema::check_binop(ast::Binop &b) {
@@ -335,6 +376,14 @@ Type Sema::check_field(ast::FieldAccess &f) {
   if (b.kind == TypeKind::None) return b;
   std::shared_ptr<const Record> rec;
   if (b.is(TypeKind::Record)) {
+    bool is_args = f.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*f.base).name == "args";
+    if (!is_args && !addressable(*f.base)) {
+      // e.g. args.pgprot.pgprot: a struct passed by value sits in the
+      // probe's context, which codegen reads only one level deep.
+      diags().error(f.loc, "cannot read field '" + f.field + "' of this " + b.to_string() +
+                               " value: only fields of structs in memory (p->field, (*p).field) and of args are readable");
+      return Type::none();
+    }
     rec = resolve_record(b, f.loc);
   } else if (b.is(TypeKind::Pointer) && b.elem && b.elem->is(TypeKind::Record)) {
     rec = resolve_record(*b.elem, f.loc);

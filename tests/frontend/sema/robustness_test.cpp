@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "driver/pass.h"
 #include "frontend/sema/budget.h"
@@ -118,20 +119,125 @@ TEST(Budget, NestedUnrollsOverTheBudget) {
   deep += "@x = 1;" + std::string(30, '}') + " }";
   r = analyse(deep);
   EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.first.message.find("more than 8000 times"), std::string::npos) << r.rendered;
+  EXPECT_NE(r.first.message.find("would be emitted 10000 times (with the enclosing unrolls)"), std::string::npos)
+      << r.rendered;
 }
 
 // 10 MB of `@x = 1;` exhausted memory; a few thousand map updates already
-// take LLVM seconds.
+// take LLVM seconds. Each `@x = 1;` costs 1 + kHeavyNode + 1 nodes.
 TEST(Budget, TooManyStatements) {
+  const uint64_t per = 2 + kHeavyNode, fits = kMaxProgramNodes / per;
   std::string text = "BEGIN { ";
-  for (uint64_t i = 0; i < kMaxProgramNodes / 3 + 1; i++) text += "@x = 1; ";
-  text += "}";
-  Analysis r = analyse(text);
+  for (uint64_t i = 0; i <= fits; i++) text += "@x = 1; ";
+  Analysis r = analyse(text + "}");
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.first.message, "the program is too large: it has more than 8000 expression and statement nodes");
-  EXPECT_EQ(r.first.loc.begin.column, 9 + 8 * static_cast<int>(kMaxProgramNodes / 3)) << r.rendered;
+  EXPECT_EQ(r.first.message,
+            "the program is too large: more than 8000 nodes (statements and expressions; map accesses and calls "
+            "count 4)");
+  EXPECT_EQ(r.first.loc.begin.column, 9 + 8 * static_cast<int>(fits)) << r.rendered;
   text = "BEGIN { ";
-  for (uint64_t i = 0; i < 1000; i++) text += "@x = 1; ";
+  for (uint64_t i = 0; i < fits; i++) text += "@x = 1; ";
   EXPECT_TRUE(analyse(text + "}").ok);
+}
+
+// Tuples, keys and values larger than the BPF stack ended in LLVM's
+// "A call to built-in function 'memset' is not supported".
+TEST(Budget, ValuesLargerThanTheStack) {
+  std::string comms = "comm";
+  for (int i = 1; i < 33; i++) comms += ", comm";
+  rejects("BEGIN { @x = (" + comms + "); }",
+          "this tuple is 528 bytes ((string[16], string[16], string[16], string[16], string[16],...), more than the "
+          "512 bytes of the BPF stack",
+          14);
+  rejects("BEGIN { @x[" + comms + "] = 1; }",
+          "the key of map '@x' is 528 bytes ((string[16], string[16], string[16], string[16], string[16],...), more "
+          "than the 512 bytes of the BPF stack",
+          9);
+  rejects("BEGIN { $s = \"" + std::string(600, 'a') + "\"; }",
+          "the value of '$s' is 608 bytes (string[601]), more than the 512 bytes of the BPF stack", 14);
+  EXPECT_TRUE(analyse("BEGIN { @x = (comm, comm, comm); @y[comm, comm] = 1; }").ok);
+}
+
+// Bare `arg` threw std::invalid_argument from std::stoi.
+TEST(ProbeArgs, BareArgIsAnUnknownIdentifier) {
+  rejects(kUprobe + " { @x = arg; }", "unknown identifier 'arg'", 53);
+  rejects(kUprobe + " { @x = arg-1; }", "unknown identifier 'arg'", 53);
+}
+
+namespace {
+
+// Sema of `text` with positional parameters.
+Analysis analyse_with(const std::string &text, std::vector<std::string> params) {
+  Config cfg;
+  cfg.dry_run = true;
+  cfg.params = std::move(params);
+  PassContext ctx(cfg, SourceFile{"-e", text});
+  PassManager pm;
+  pm.add(CreateParsePass());
+  pm.add(CreateProbeSpecPass());
+  pm.add(CreateSemanticPass());
+  Analysis r;
+  r.ok = pm.run(ctx);
+  r.rendered = ctx.diags.render(ctx.source);
+  if (!ctx.diags.all().empty()) r.first = ctx.diags.all().front();
+  return r;
+}
+
+}  // namespace
+
+// A numeric parameter out of range was silently clamped to INT64_MAX
+// (strtoll's ERANGE was not checked); bpftrace refuses it.
+TEST(Positionals, NumberOutOfRangeIsAnError) {
+  Analysis r = analyse_with("BEGIN { @x = $1; }", {"99999999999999999999999999"});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first.message,
+            "positional parameter $1 is the number '99999999999999999999999999', which does not fit in a signed "
+            "64-bit integer");
+  EXPECT_EQ(r.first.loc.begin.column, 14);
+  EXPECT_FALSE(analyse_with("BEGIN { @x = $1 * 2; }", {"-99999999999999999999"}).ok);
+  EXPECT_FALSE(analyse_with("BEGIN { @x = $1; }", {"18446744073709551615"}).ok);
+  EXPECT_TRUE(analyse_with("BEGIN { @x = $1; }", {"-9223372036854775808"}).ok);
+  // As text it is fine, and str() of a missing parameter is "".
+  EXPECT_TRUE(analyse_with("BEGIN { printf(\"%s %s\", str($1), str($2)); }", {"99999999999999999999999999"}).ok);
+}
+
+// args.pgprot.pgprot (a field of a struct passed by value in the context)
+// aborted in codegen ("record expression without an address").
+TEST(StructValues, FieldOfAStructArgumentByValueIsAnError) {
+  rejects("fentry:vmf_insert_pfn_prot { @x = args.pgprot.pgprot; }",
+          "cannot read field 'pgprot' of this struct pgprot value: only fields of structs in memory (p->field, "
+          "(*p).field) and of args are readable",
+          35);
+}
+
+// Arrays: indexes are checked against the bounds, and arrays outside of
+// memory (the tracepoint's context, variables) take constant indexes.
+TEST(Arrays, IndexesAreCheckedAndConstantOutsideMemory) {
+  EXPECT_TRUE(analyse("tracepoint:raw_syscalls:sys_enter { @x = args.args[5]; $a = args.args; @y = $a[0]; }").ok);
+  rejects("tracepoint:raw_syscalls:sys_enter { @x = args.args[6]; }", "index 6 is out of bounds for uint64[6]", 52);
+  rejects("tracepoint:raw_syscalls:sys_enter { $i = 1; @x = args.args[$i]; }",
+          "this array can only be indexed with a constant", 60);
+}
+
+// arg0 in a return probe read clobbered registers (silently wrong values);
+// bpftrace refuses it too. Slots past a raw tracepoint's or fexit's
+// arguments are refused by the verifier at load: now a located error.
+TEST(ProbeArgs, ArgumentsWhereTheyAreNotReadable) {
+  const std::string ret = "uretprobe:/proc/self/exe:robustness_test_target";
+  rejects(ret + " { @r = arg0; }",
+          "arg0 is not available in uretprobe probes: the argument registers are overwritten by then", 56);
+  EXPECT_TRUE(analyse(kUprobe + " { @r = arg1; }").ok);
+  rejects("rawtracepoint:sched_switch { @r = arg5; }", "arg5 is beyond the 4 arguments of rawtracepoint:sched_switch",
+          35);
+  EXPECT_TRUE(analyse("rawtracepoint:sched_switch { @r = arg3; }").ok);
+}
+
+// printf("%9999999999999999999999d|", 1) printed "|" without the number
+// (snprintf fails past INT_MAX): silently wrong; widths are now bounded.
+TEST(Printf, AbsurdWidthOrPrecisionIsAnError) {
+  rejects("BEGIN { printf(\"%9999999999999999999999d\", 1); }",
+          "bad printf format: width '9999999999999999999999' is too large (at most 1024) at offset 0", 16);
+  rejects("BEGIN { printf(\"ab%.2000s\", \"x\"); }",
+          "bad printf format: precision '2000' is too large (at most 1024) at offset 2", 16);
+  EXPECT_TRUE(analyse("BEGIN { printf(\"%-1024.1024s %08d\", \"x\", 1); }").ok);
 }
