@@ -42,8 +42,11 @@ llvm::Value *load_reg(Lowering &L, uint32_t off) {
 Type arg_type(Sema &S, ast::Identifier &id) {
   bool slots = true;
   for (const auto *e : S.expansions()) slots = slots && e->u64_slots;
+  bool named = false;  // a tracepoint: its arguments have names
+  for (const auto *e : S.expansions()) named = named || e->provider->context().has_args;
   if (!slots && !require(S, id.loc, &ProbeContext::has_regs, id.name,
-                         "tracepoints name their arguments: use args.NAME (see `probe -lv 'tracepoint:...'`)"))
+                         named ? "tracepoints name their arguments: use args.NAME (see `probe -lv 'tracepoint:...'`)"
+                               : "argN is read in uprobes, kprobes, fentry and raw tracepoints"))
     return Type::none();
   int n = arg_index(id.name);
   if (n < 0 || n >= static_cast<int>(std::size(kArgRegOffsets))) {

@@ -241,8 +241,8 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     case BinOp::Add: return b_->CreateAdd(l, r);
     case BinOp::Sub: return b_->CreateSub(l, r);
     case BinOp::Mul: return b_->CreateMul(l, r);
-    case BinOp::Div: return sign ? b_->CreateSDiv(l, r) : b_->CreateUDiv(l, r);
-    case BinOp::Mod: return sign ? b_->CreateSRem(l, r) : b_->CreateURem(l, r);
+    case BinOp::Div: return sign ? signed_div(*b_, l, r, false) : b_->CreateUDiv(l, r);
+    case BinOp::Mod: return sign ? signed_div(*b_, l, r, true) : b_->CreateURem(l, r);
     case BinOp::Shl: return b_->CreateShl(l, r);
     case BinOp::Shr: return e.lhs->type.is_signed ? b_->CreateAShr(l, r) : b_->CreateLShr(l, r);
     case BinOp::BitAnd: return b_->CreateAnd(l, r);

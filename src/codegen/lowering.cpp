@@ -252,14 +252,26 @@ void Lowering::lower_stmt(const ast::Stmt &s) {
   }
 }
 
+llvm::Value *Lowering::signed_div(llvm::IRBuilder<> &b, llvm::Value *l, llvm::Value *r, bool rem) {
+  // Divide the magnitudes, then give the quotient the sign of l * r and the
+  // remainder the sign of l. Division by zero gives 0 in BPF, as before.
+  auto *zero = llvm::ConstantInt::get(l->getType(), 0);
+  llvm::Value *ln = b.CreateICmpSLT(l, zero), *rn = b.CreateICmpSLT(r, zero);
+  llvm::Value *la = b.CreateSelect(ln, b.CreateNeg(l), l);
+  llvm::Value *ra = b.CreateSelect(rn, b.CreateNeg(r), r);
+  llvm::Value *q = rem ? b.CreateURem(la, ra) : b.CreateUDiv(la, ra);
+  llvm::Value *negate = rem ? ln : b.CreateXor(ln, rn);
+  return b.CreateSelect(negate, b.CreateNeg(q), q);
+}
+
 // Applies a compound-assignment operator to two i64 values.
 static llvm::Value *apply_op(llvm::IRBuilder<> &b, ast::BinOp op, llvm::Value *l, llvm::Value *r, bool sign) {
   switch (op) {
     case ast::BinOp::Add: return b.CreateAdd(l, r);
     case ast::BinOp::Sub: return b.CreateSub(l, r);
     case ast::BinOp::Mul: return b.CreateMul(l, r);
-    case ast::BinOp::Div: return sign ? b.CreateSDiv(l, r) : b.CreateUDiv(l, r);
-    case ast::BinOp::Mod: return sign ? b.CreateSRem(l, r) : b.CreateURem(l, r);
+    case ast::BinOp::Div: return sign ? Lowering::signed_div(b, l, r, false) : b.CreateUDiv(l, r);
+    case ast::BinOp::Mod: return sign ? Lowering::signed_div(b, l, r, true) : b.CreateURem(l, r);
     case ast::BinOp::Shl: return b.CreateShl(l, r);
     case ast::BinOp::Shr: return sign ? b.CreateAShr(l, r) : b.CreateLShr(l, r);
     case ast::BinOp::BitAnd: return b.CreateAnd(l, r);

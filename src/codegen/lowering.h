@@ -80,6 +80,9 @@ class Lowering {
   void read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as);
   // Stores a constant string (NUL-padded to `capacity`) at dst.
   void store_const_string(const std::string &s, uint32_t capacity, llvm::Value *dst);
+  // Signed l / r (or l % r) with C's truncation, from unsigned operations:
+  // BPF v3 has no signed division (LLVM refuses sdiv for it).
+  static llvm::Value *signed_div(llvm::IRBuilder<> &b, llvm::Value *l, llvm::Value *r, bool rem);
   // Truncates and re-extends v to t's width and sign (all scalars are i64).
   llvm::Value *normalize(llvm::Value *v, const Type &t);
   // Sets the debug location for following instructions (BTF line info).

@@ -9,8 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iostream>
-#include <sstream>
 
 #include "driver/compiler.h"
 #include "driver/list.h"

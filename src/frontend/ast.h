@@ -21,6 +21,10 @@ namespace probe::ast {
 // Base of every node: where it came from.
 struct Node {
   Loc loc;
+  // Levels of nodes below and including this one, set by the parser: it
+  // refuses trees deeper than kMaxNesting, whose recursive destruction
+  // (and analysis) would overflow the stack.
+  int depth = 1;
   explicit Node(Loc l) : loc(l) {}
   virtual ~Node() = default;
 };

@@ -19,9 +19,6 @@ size_t count_errors(const Diagnostics &diags) {
   }));
 }
 
-// Deeper programs are rejected: sema, codegen and the AST printer recurse over
-// the tree and would overflow the stack long before any real program got here.
-constexpr int kMaxNesting = 1000;
 
 // The first node nested more than kMaxNesting levels deep, or null. Stops
 // descending at the limit, so its own recursion is bounded.

@@ -12,6 +12,9 @@ namespace probe {
 // memory (~100 bytes a token) whatever the input; real programs have a
 // few thousand.
 constexpr size_t kMaxTokens = 100000;
+// Deepest nesting of expressions and blocks: sema, codegen and the AST
+// printer recurse over the tree.
+constexpr int kMaxNesting = 1000;
 
 // Parses a whole program. Every syntax error is recorded in diags with its
 // location (the parser recovers at ';' and '}' to report several); returns

@@ -1,6 +1,7 @@
 // Golden tests for syntax and scanner diagnostics: the full rendered text
 // (location, message, source line, underline and hints).
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <string>
 
@@ -316,4 +317,52 @@ TEST(ParserLimits, TooManyTokensIsOneError) {
   EXPECT_EQ(parse_program(src, diags), nullptr);
   ASSERT_EQ(diags.all().size(), 1u) << diags.render(src);
   EXPECT_EQ(diags.all()[0].message, "the program is too large: more than 100000 tokens; stopping here");
+}
+
+namespace {
+
+// Parses text on a thread with a 256 KiB stack (sanitizer builds and
+// small thread stacks have about this much headroom); returns the first
+// message.
+std::string parse_on_small_stack(const std::string &text) {
+  struct Job {
+    const std::string *text;
+    std::string first;
+  } job{&text, ""};
+  auto run = [](void *p) -> void * {
+    auto *j = static_cast<Job *>(p);
+    SourceFile src{"-e", *j->text};
+    Diagnostics diags;
+    auto prog = parse_program(src, diags);
+    if (!diags.all().empty()) j->first = diags.all().front().message;
+    return nullptr;
+  };
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 256 * 1024);
+  pthread_t t;
+  EXPECT_EQ(pthread_create(&t, &attr, run, &job), 0);
+  pthread_join(t, nullptr);
+  pthread_attr_destroy(&attr);
+  return job.first;
+}
+
+}  // namespace
+
+// A 90,000-deep expression followed by a syntax error: the parser's error
+// recovery destroyed the tree recursively and overflowed the stack (SIGSEGV
+// with a 512 KiB stack). The parser now refuses depth past kMaxNesting as
+// the tree is built.
+TEST(ParserLimits, DeepTreeIsRefusedWhileBuilt) {
+  std::string chain = "BEGIN { $x = 1";
+  for (int i = 0; i < 45000; i++) chain += "+1";
+  EXPECT_EQ(parse_on_small_stack(chain + " + ; }"),
+            "the program is nested too deeply (more than 1000 levels of expressions and blocks)");
+  std::string neg = "BEGIN { $x = " + std::string(90000, '-') + "1 + ; }";
+  EXPECT_EQ(parse_on_small_stack(neg),
+            "the program is nested too deeply (more than 1000 levels of expressions and blocks)");
+  std::string elifs = "BEGIN { if (1) { }";
+  for (int i = 0; i < 5000; i++) elifs += " else if (1) { }";
+  EXPECT_EQ(parse_on_small_stack(elifs + " }"),
+            "the program is nested too deeply (more than 1000 levels of expressions and blocks)");
 }

@@ -241,3 +241,15 @@ TEST(Printf, AbsurdWidthOrPrecisionIsAnError) {
           "bad printf format: precision '2000' is too large (at most 1024) at offset 2", 16);
   EXPECT_TRUE(analyse("BEGIN { printf(\"%-1024.1024s %08d\", \"x\", 1); }").ok);
 }
+
+// The hint for argN outside register contexts named tracepoints even in
+// BEGIN.
+TEST(ProbeArgs, HintFitsTheProbe) {
+  Analysis r = analyse("BEGIN { arg0; }");
+  ASSERT_FALSE(r.ok);
+  ASSERT_EQ(r.first.hints.size(), 1u);
+  EXPECT_EQ(r.first.hints[0], "argN is read in uprobes, kprobes, fentry and raw tracepoints");
+  r = analyse(kTracepoint + " { @ = arg0; }");
+  ASSERT_EQ(r.first.hints.size(), 1u);
+  EXPECT_NE(r.first.hints[0].find("args.NAME"), std::string::npos);
+}
