@@ -93,6 +93,7 @@ struct CompiledProgram {
   std::vector<PrintSpec> prints;
   uint32_t ringbuf_size = 1u << 22;  // bytes; power of two, multiple of page size
   bool uses_stacks = false;          // the object has the kStackMap map
+  std::string listing;               // -d ir / -d asm text: the driver prints it (codegen never writes stdout)
 };
 
 }  // namespace probe

@@ -153,14 +153,16 @@ class EmitPass : public Pass {
       ~Unset() { c.setDiagnosticHandlerCallBack(nullptr, nullptr); }
     } unset{m.getContext()};
     optimize(m, *tm);
-    if (ctx.config.dump_ir) m.print(llvm::outs(), nullptr);
-    if (ctx.config.dump_asm) {
-      auto clone = llvm::CloneModule(m);
-      llvm::SmallVector<char, 0> text;
-      if (emit(*clone, *tm, llvm::CodeGenFileType::AssemblyFile, text))
-        llvm::outs() << llvm::StringRef(text.data(), text.size());
+    if (ctx.config.dump_ir || ctx.config.dump_asm) {
+      llvm::raw_string_ostream listing(ctx.output.listing);
+      if (ctx.config.dump_ir) m.print(listing, nullptr);
+      if (ctx.config.dump_asm) {
+        auto clone = llvm::CloneModule(m);
+        llvm::SmallVector<char, 0> text;
+        if (emit(*clone, *tm, llvm::CodeGenFileType::AssemblyFile, text))
+          listing << llvm::StringRef(text.data(), text.size());
+      }
     }
-    llvm::outs().flush();
     llvm::SmallVector<char, 0> obj;
     if (!emit(m, *tm, llvm::CodeGenFileType::ObjectFile, obj)) {
       ctx.diags.error("LLVM cannot emit a BPF object");

@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "driver/compiler.h"
@@ -215,9 +216,8 @@ bool write_file(const std::string &path, const std::vector<uint8_t> &data) {
   return static_cast<bool>(out);
 }
 
-}  // namespace
-
-int run_cli(int argc, char **argv) {
+// Everything run_cli does; what it printed through stdio is checked after.
+int run(int argc, char **argv) {
   CliArgs a;
   if (int rc = parse_args(argc, argv, a)) return rc - 1;
   Config &cfg = a.cfg;
@@ -248,6 +248,7 @@ int run_cli(int argc, char **argv) {
   cfg.self_exe = *exe;
 
   auto ctx = compile(cfg, std::move(*src));
+  std::fwrite(ctx->output.listing.data(), 1, ctx->output.listing.size(), stdout);  // -d ir|asm
   if (!ctx->diags.all().empty()) std::fputs(ctx->diags.render(ctx->source).c_str(), stderr);
   if (ctx->diags.has_errors()) return 1;
   const CompiledProgram &prog = ctx->output;
@@ -259,5 +260,20 @@ int run_cli(int argc, char **argv) {
 
   return run_session(prog, cfg, make_attach_fn(cfg), child ? &*child : nullptr, make_prepare_fn(cfg));
 }
+
+// rc, or 1 when what went to stdout through stdio (-l, -d ast, --help) was
+// not all written: a full disk must not look like success.
+int check_stdout(int rc) {
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return rc;
+  int err = errno;  // 0 when an earlier fflush failed and only ferror remembers
+  if (err == EPIPE) return rc ? rc : 141;  // the reader went away: quiet, like the session
+  std::fprintf(stderr, "probe: error: cannot write the output%s%s\n", err ? ": " : "", err ? std::strerror(err) : "");
+  return 1;
+}
+
+}  // namespace
+
+int run_cli(int argc, char **argv) { return check_stdout(run(argc, argv)); }
 
 }  // namespace probe

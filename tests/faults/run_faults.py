@@ -226,6 +226,15 @@ def cli_cases(tmp):
         Case("flag_c_empty", ["{probe}", "-c", "", "-e", "BEGIN { exit(); }"],
              stderr=[r"^probe: error: -c needs a command"], stdout_none=["Attaching"]),
         Case("list_missing_binary", ["{probe}", "-l", "uprobe:/no/such/bin:*"], stderr=[r"/no/such/bin"]),
+        # stdout on a full device outside a session: -l, -d and --help said nothing and exited 0.
+        Case("dev_full_list", ["sh", "-c", "exec {probe} -l 'tracepoint:sched:*' > /dev/full"],
+             stderr=[r"probe: error: cannot write the output"]),
+        Case("dev_full_dump_ast", ["sh", "-c", "exec {probe} --dry-run -d ast -e 'BEGIN { exit(); }' > /dev/full"],
+             stderr=[r"probe: error: cannot write the output"]),
+        Case("dev_full_dump_ir", ["sh", "-c", "exec {probe} --dry-run -d ir -e 'BEGIN { exit(); }' > /dev/full"],
+             stderr=[r"probe: error: cannot write the output"]),
+        Case("dev_full_help", ["sh", "-c", "exec {probe} --help > /dev/full"],
+             stderr=[r"probe: error: cannot write the output"]),
     ]
     return c
 

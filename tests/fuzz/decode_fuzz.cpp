@@ -10,6 +10,9 @@
 //   2  a printf format (up to NUL), argument types, then the payload
 //   3  a value type built from bytes, then the value bytes
 // Programs are compiled once at start-up (dry run, fixed BTF).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -98,10 +101,11 @@ ValueContext value_context() {
   return vc;
 }
 
-std::FILE *devnull() {
-  static std::FILE *f = std::fopen("/dev/null", "w");
-  if (!f) std::abort();
-  return f;
+// /dev/null, opened once for the whole fuzzing run.
+int devnull() {
+  static int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) std::abort();
+  return fd;
 }
 
 void records(const CompiledProgram &prog, bool json, Reader &r) {
