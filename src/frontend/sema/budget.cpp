@@ -53,10 +53,12 @@ constexpr uint64_t kSaturated = 1000000000000ull;
 
 class BudgetChecker {
  public:
-  BudgetChecker(Diagnostics &diags, uint64_t limit) : diags_(diags), limit_(limit) {}
+  BudgetChecker(Diagnostics &diags, uint64_t probe_limit, uint64_t program_limit)
+      : diags_(diags), probe_limit_(probe_limit), program_limit_(program_limit) {}
 
-  // Adds a probe's size; false once the budget is exceeded (reported).
+  // Adds a probe's size; false once a budget is exceeded (reported).
   bool probe(const ast::Probe &p) {
+    used_ = 0;
     uint64_t n = p.predicate ? expr_size(*p.predicate) : 0;
     if (!add(n, 1, p.predicate ? p.predicate->loc : p.loc)) return false;
     return block(p.body, 1);
@@ -102,7 +104,8 @@ class BudgetChecker {
           diags_.error(u.loc, "unroll(" + std::to_string(count) + ") makes the program too large: its body would be emitted " +
                                   (inner >= kSaturated ? "more than " : "") + std::to_string(inner) + " times" +
                                   (times > 1 ? " (with the enclosing unrolls)" : "") + ", past the budget of " +
-                                  std::to_string(limit_) + " nodes");
+                                  (used_ > probe_limit_ ? std::to_string(probe_limit_) + " nodes for one probe"
+                                                        : std::to_string(program_limit_) + " nodes in all"));
           diags_.hint("use a smaller count, or a while loop");
         }
         return false;
@@ -117,27 +120,37 @@ class BudgetChecker {
   // the unroll is.
   bool add(uint64_t n, uint64_t times, const Loc &loc) {
     used_ += n * times;
-    if (used_ <= limit_) return true;
+    total_ += n * times;
+    bool probe_ok = used_ <= probe_limit_;
+    if (probe_ok && total_ <= program_limit_) return true;
     if (times == 1 && !reported_) {
       reported_ = true;
-      diags_.error(loc, "the program is too large: more than " + std::to_string(limit_) +
-                            " nodes (statements and expressions; map accesses and calls count " +
-                            std::to_string(kHeavyNode) + ")");
-      diags_.hint("split the work into fewer, smaller probes");
+      if (!probe_ok)
+        diags_.error(loc, "the probe is too large: more than " + std::to_string(probe_limit_) +
+                              " nodes (statements and expressions; map accesses and calls count " +
+                              std::to_string(kHeavyNode) + ")");
+      else
+        diags_.error(loc, "the program is too large: more than " + std::to_string(program_limit_) +
+                              " nodes in all (" + std::to_string(kProgramNodesPerProbe) +
+                              " for each of the --max-probes probes)");
+      diags_.hint(probe_ok ? "split the work into fewer probes, or raise --max-probes"
+                           : "split the work into several smaller probes");
     }
     return false;
   }
 
   Diagnostics &diags_;
-  uint64_t limit_;
-  uint64_t used_ = 0;
+  uint64_t probe_limit_, program_limit_;
+  uint64_t used_ = 0;   // this probe's nodes
+  uint64_t total_ = 0;  // the program's
   bool reported_ = false;
 };
 
 }  // namespace
 
-bool check_program_budget(const ast::Program &program, Diagnostics &diags, uint64_t limit) {
-  BudgetChecker checker(diags, limit);
+bool check_program_budget(const ast::Program &program, Diagnostics &diags, uint64_t probe_limit,
+                          uint64_t program_limit) {
+  BudgetChecker checker(diags, probe_limit, program_limit);
   for (const auto &p : program.probes)
     if (!checker.probe(*p)) return false;
   return true;

@@ -74,7 +74,8 @@ static bool compatible(const Type &a, const Type &b) {
 }
 
 bool Sema::run() {
-  if (!check_program_budget(*ctx_.ast, ctx_.diags)) return false;
+  uint64_t program_nodes = std::max<uint64_t>(kMaxProbeNodes, uint64_t(config().max_probes) * kProgramNodesPerProbe);
+  if (!check_program_budget(*ctx_.ast, ctx_.diags, kMaxProbeNodes, program_nodes)) return false;
   final_ = false;
   analyse_program();
   final_ = true;

@@ -38,9 +38,10 @@ struct Analysis {
 };
 
 // Parse, probe-spec and sema, as the compiler runs them.
-Analysis analyse(const std::string &text) {
+Analysis analyse(const std::string &text, unsigned max_probes = Config{}.max_probes) {
   Config cfg;
   cfg.dry_run = true;
+  cfg.max_probes = max_probes;
   cfg.self_exe = self_exe();
   PassContext ctx(cfg, SourceFile{"-e", text});
   PassManager pm;
@@ -126,18 +127,36 @@ TEST(Budget, NestedUnrollsOverTheBudget) {
 // 10 MB of `@x = 1;` exhausted memory; a few thousand map updates already
 // take LLVM seconds. Each `@x = 1;` costs 1 + kHeavyNode + 1 nodes.
 TEST(Budget, TooManyStatements) {
-  const uint64_t per = 2 + kHeavyNode, fits = kMaxProgramNodes / per;
+  const uint64_t per = 2 + kHeavyNode, fits = kMaxProbeNodes / per;
   std::string text = "BEGIN { ";
   for (uint64_t i = 0; i <= fits; i++) text += "@x = 1; ";
   Analysis r = analyse(text + "}");
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.first.message,
-            "the program is too large: more than 8000 nodes (statements and expressions; map accesses and calls "
+            "the probe is too large: more than 8000 nodes (statements and expressions; map accesses and calls "
             "count 4)");
   EXPECT_EQ(r.first.loc.begin.column, 9 + 8 * static_cast<int>(fits)) << r.rendered;
   text = "BEGIN { ";
   for (uint64_t i = 0; i < fits; i++) text += "@x = 1; ";
   EXPECT_TRUE(analyse(text + "}").ok);
+}
+
+// The program's total scales with --max-probes (1,000 small probes compile
+// in 0.6 s; the budget must not refuse them, as a flat 8,000 nodes did).
+TEST(Budget, ProgramTotalScalesWithMaxProbes) {
+  auto probes = [](int n) {
+    std::string text;
+    for (int i = 0; i < n; i++) text += "BEGIN { @a = 1; @b = 1; @c = 1; @d = 1; @e = 1; @f = 1; }\n";  // 36 nodes
+    return text;
+  };
+  EXPECT_TRUE(analyse(probes(900), 1024).ok);  // 32,400 of 32,768
+  Analysis r = analyse(probes(1000), 1024);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first.message,
+            "the program is too large: more than 32768 nodes in all (32 for each of the --max-probes probes)");
+  EXPECT_EQ(r.first.loc.begin.line, 911) << r.rendered;  // 910 probes fit (32,760 nodes)
+  EXPECT_EQ(r.first.loc.begin.column, 17) << r.rendered;  // its second statement crosses
+  EXPECT_TRUE(analyse(probes(1000), 2000).ok);
 }
 
 // Tuples, keys and values larger than the BPF stack ended in LLVM's
