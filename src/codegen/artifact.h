@@ -82,6 +82,9 @@ struct ProbeProgram {
   uint64_t perf_config = 0;   // PERF_COUNT_*
   uint64_t period = 0;        // sample_period (events, or ns for clocks) when freq == 0
   int cpu = -1;               // one CPU, or -1 for every online CPU
+  // One of a wildcard's matches: a target the kernel cannot probe is
+  // skipped with a warning instead of failing the whole program.
+  bool wildcard_match = false;
 };
 
 // The compiler's output.

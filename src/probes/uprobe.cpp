@@ -5,6 +5,7 @@
 #include "probes/provider.h"
 #include "probes/providers.h"
 #include "runtime/elf_symbols.h"
+#include "util/log.h"
 
 namespace probe {
 
@@ -85,6 +86,7 @@ class UprobeProvider : public ProbeProvider {
       e.prog.offset = (*offsets)[i];
       e.prog.display = std::string(name()) + ":" + *path + ":" + f;
       e.prog.loc = ap.loc;
+      e.prog.wildcard_match = has_wildcard(func);
       out.push_back(std::move(e));
     }
   }
@@ -102,7 +104,15 @@ class UprobeProvider : public ProbeProvider {
 
   Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
                                       const Config &cfg) const override {
-    return single_link(attach_uprobe(prog, p.path, p.offset, ret_, cfg.pid ? *cfg.pid : -1));
+    auto link = attach_uprobe(prog, p.path, p.offset, ret_, cfg.pid ? *cfg.pid : -1);
+    // ENOTSUPP: the kernel cannot place a uprobe on this function's first
+    // instruction (libc's pthread_spin_lock); one such match must not stop
+    // `uprobe:libc:*`.
+    if (!link && p.wildcard_match && link.error().err == 524) {
+      PROBE_LOG(Warning, "skipping %s: %s", p.display.c_str(), link.error().message.c_str());
+      return std::vector<BpfLink>{};
+    }
+    return single_link(std::move(link));
   }
 
  private:

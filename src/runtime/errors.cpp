@@ -7,6 +7,9 @@ namespace probe {
 
 std::string errno_text(int err) {
   if (err == 0) return "";
+  // The kernel's ENOTSUPP (not in userspace's errno.h): e.g. a uprobe on an
+  // instruction it cannot single-step; strerror says "Unknown error 524".
+  if (err == 524) return "not supported by the kernel (ENOTSUPP)";
   char buf[256];
   // GNU strerror_r returns the message pointer (possibly not buf).
   return strerror_r(err, buf, sizeof buf);
