@@ -20,7 +20,10 @@ probe=${PROBE_BIN:-$build/probe}
 python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3)
 cd "$repo" || exit 2
-[ $# -gt 0 ] || set -- --filter 'matrix/k*' --filter 'matrix/steady/*' --filter 'matrix/end/*' \
+# The uprobe steady/END phases run natively (6.18); under TCG on 6.1 they
+# once stalled RCU for minutes (a kernel hang, not probe), so the VM runs the
+# kernel-probe phases only.
+[ $# -gt 0 ] || set -- --filter 'matrix/k*' \
   --filter epipe --filter dev-full --filter json-utf8 --filter sigint-twice
-exec "$repo/tests/vm/run-in-vm.sh" --timeout "${PROBE_VM_TIMEOUT:-1200}" -- \
+exec "$repo/tests/vm/run-in-vm.sh" --timeout "${PROBE_VM_TIMEOUT:-600}" -- \
   "$python" tests/signals/run.py --probe "$probe" --kernel "$@"
