@@ -267,9 +267,7 @@ int check_stdout(int rc) {
   errno = 0;
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return rc;
   int err = errno;  // 0 when an earlier fflush failed and only ferror remembers
-  if (err == EPIPE) return rc ? rc : 141;  // the reader went away: quiet, like the session
-  std::fprintf(stderr, "probe: error: cannot write the output%s%s\n", err ? ": " : "", err ? std::strerror(err) : "");
-  return 1;
+  return err == EPIPE && rc ? rc : write_failure_status(err);
 }
 
 }  // namespace

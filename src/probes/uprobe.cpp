@@ -5,6 +5,7 @@
 #include "probes/provider.h"
 #include "probes/providers.h"
 #include "runtime/elf_symbols.h"
+#include "runtime/errors.h"
 #include "util/log.h"
 
 namespace probe {
@@ -108,7 +109,7 @@ class UprobeProvider : public ProbeProvider {
     // ENOTSUPP: the kernel cannot place a uprobe on this function's first
     // instruction (libc's pthread_spin_lock); one such match must not stop
     // `uprobe:libc:*`.
-    if (!link && p.wildcard_match && link.error().err == 524) {
+    if (!link && p.wildcard_match && link.error().err == kENOTSUPP) {
       PROBE_LOG(Warning, "skipping %s: %s", p.display.c_str(), link.error().message.c_str());
       return std::vector<BpfLink>{};
     }

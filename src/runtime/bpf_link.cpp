@@ -218,7 +218,7 @@ Status run_prog_once(bpf_program *prog) {
   if (bpf_prog_test_run_opts(fd, &opts) != 0) {
     int err = errno;
     return sys_error(std::string("cannot run program '") + bpf_program__name(prog) + "'", err,
-                     err == 524 /* ENOTSUPP */ || err == EOPNOTSUPP || err == EINVAL
+                     err == kENOTSUPP || err == EOPNOTSUPP || err == EINVAL
                          ? "BEGIN/END need BPF_PROG_TEST_RUN for raw_tp programs (Linux 5.10+)"
                          : resource_hint(err));
   }

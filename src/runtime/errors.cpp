@@ -1,6 +1,7 @@
 #include "runtime/errors.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace probe {
@@ -9,10 +10,16 @@ std::string errno_text(int err) {
   if (err == 0) return "";
   // The kernel's ENOTSUPP (not in userspace's errno.h): e.g. a uprobe on an
   // instruction it cannot single-step; strerror says "Unknown error 524".
-  if (err == 524) return "not supported by the kernel (ENOTSUPP)";
+  if (err == kENOTSUPP) return "not supported by the kernel (ENOTSUPP)";
   char buf[256];
   // GNU strerror_r returns the message pointer (possibly not buf).
   return strerror_r(err, buf, sizeof buf);
+}
+
+int write_failure_status(int err) {
+  if (err == EPIPE) return 128 + SIGPIPE;
+  report_error(stderr, sys_error("cannot write the output", err, "is the disk or the output device full?"));
+  return 1;
 }
 
 Error sys_error(const std::string &what, int err, std::string hint) {

@@ -8,6 +8,14 @@
 
 namespace probe {
 
+// The kernel's ENOTSUPP, which userspace's errno.h lacks (strerror: "Unknown error 524").
+constexpr int kENOTSUPP = 524;
+
+// The exit status once stdout could not be written: a reader that went away
+// (EPIPE) ends quietly with 128+SIGPIPE, like `yes | head`; any other error
+// (a full disk; 0 when only ferror knows) is reported and exits 1.
+int write_failure_status(int err);
+
 // strerror(err) without the thread-safety caveats; "" for 0.
 std::string errno_text(int err);
 

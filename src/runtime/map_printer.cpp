@@ -130,7 +130,7 @@ Result<bool> read_batch(const MapSpec &spec, int fd, uint32_t slot,
       continue;
     }
     if (rc && err != ENOENT) {
-      if (first && (err == EINVAL || err == ENOTSUP || err == EOPNOTSUPP || err == 524)) return false;
+      if (first && (err == EINVAL || err == ENOTSUP || err == EOPNOTSUPP || err == kENOTSUPP)) return false;
       return sys_error("cannot read map " + spec.name, err);
     }
     for (uint32_t i = 0; i < count; i++)

@@ -86,10 +86,7 @@ bool output_dead(const Output &out) { return g_sigpipe || out.write_error() != 0
 // (what a shell reports for `yes | head`, so pipefail scripts see the same);
 // any other write error is reported and exits 1.
 int output_failure_status(const Output &out) {
-  int err = out.write_error();
-  if (g_sigpipe || err == EPIPE) return 128 + SIGPIPE;
-  report_error(stderr, sys_error("cannot write the output", err, "is the disk or the output device full?"));
-  return 1;
+  return write_failure_status(g_sigpipe ? EPIPE : out.write_error());
 }
 
 const ProbeProgram *probe_named(const CompiledProgram &prog, const std::string &name) {
