@@ -141,7 +141,9 @@ if [ -n "$rc" ]; then
   exit "$rc"
 fi
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-  echo "run-in-vm: timed out after ${timeout_s}s" >&2
+  # Say what the guest was doing: a hung kernel (RCU stall, oops) or a hung test.
+  echo "run-in-vm: timed out after ${timeout_s}s; console tail:" >&2
+  tail -n 40 "$log" >&2
   exit 124
 fi
 echo "run-in-vm: the VM stopped without reporting an exit status (qemu exit $qrc); console tail:" >&2
