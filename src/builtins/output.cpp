@@ -40,7 +40,7 @@ Type printf_type(Sema &S, ast::Call &c) {
       continue;
     }
     std::string why;
-    if (t.is(TypeKind::Void) || t.is_aggregate() || !storable(t) ||
+    if (t.is(TypeKind::Void) || t.is_aggregation() || !storable(t) ||
         !format_accepts((*specs)[i].conv, t, &why)) {
       S.diags().error(arg.loc, "printf conversion '" + (*specs)[i].spec + "' does not take " + t.to_string() +
                                    (why.empty() ? "" : ": " + why));
@@ -76,7 +76,7 @@ Type print_type(Sema &S, ast::Call &c) {
   }
   Type t = S.check(arg);
   if (t.kind == TypeKind::None) return t;
-  if (t.is(TypeKind::Void) || t.is_aggregate() || !storable(t)) {
+  if (t.is(TypeKind::Void) || t.is_aggregation() || !storable(t)) {
     S.diags().error(arg.loc, "cannot print a value of type " + t.to_string());
     if (contains_record(t)) S.struct_value_hint();
     return Type::none();

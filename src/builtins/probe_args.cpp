@@ -123,7 +123,7 @@ std::vector<BuiltinFunc> probe_arg_funcs() {
        [](Sema &S, ast::Call &c) {
          Type t = S.check(*c.args[0]);
          if (t.kind == TypeKind::None) return t;
-         if (!t.is_integral() || t.is_aggregate()) {
+         if (!t.is_integral()) {
            S.diags().error(c.args[0]->loc, "ksym() takes an address, not " + t.to_string());
            return Type::none();
          }

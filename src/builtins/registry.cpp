@@ -1,10 +1,17 @@
 #include "builtins/registry.h"
 
+#include "builtins/agg/aggregation.h"
+
 #include <cctype>
 
 namespace probe {
 
 namespace {
+
+// One entry per aggregation file in agg/.
+std::vector<BuiltinFunc> aggregation_funcs() {
+  return {count_aggregation(), sum_aggregation(), min_aggregation(), max_aggregation(), avg_aggregation()};
+}
 
 const std::vector<BuiltinVar> &vars() {
   static const std::vector<BuiltinVar> all = [] {

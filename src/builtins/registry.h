@@ -1,7 +1,7 @@
 // Builtins are a registry: each variable (pid, comm, arg0...) and function
 // (printf, count, str...) has its signature, its type rule and its lowering
 // side by side in one entry, one file per family (identity.cpp, output.cpp,
-// aggregations.cpp, strings.cpp, probe_args.cpp). Sema and codegen dispatch
+// agg/*.cpp, strings.cpp, probe_args.cpp). Sema and codegen dispatch
 // through these tables; neither has a per-builtin if-chain.
 #pragma once
 
@@ -20,6 +20,7 @@ namespace probe {
 
 class Sema;      // frontend/sema/sema.h: type inference services
 class Lowering;  // codegen/lowering.h: IR emission services
+struct AggregationDef;  // builtins/agg/aggregation.h: an aggregation's compile half
 
 // An identifier builtin such as pid or comm.
 struct BuiltinVar {
@@ -45,10 +46,9 @@ struct BuiltinFunc {
   llvm::Value *(*lower)(Lowering &, ast::Call &) = nullptr;
   // Lowering of non-integral results (strings) into storage at dst.
   void (*lower_into)(Lowering &, ast::Call &, llvm::Value *dst) = nullptr;
-  // Aggregations (count, sum...) are valid only as `@m[k] = f(...)`; this
-  // updates the map entry for key storage `key`.
-  void (*lower_aggregate)(Lowering &, ast::Call &, ast::Map &, llvm::Value *key) = nullptr;
-  TypeKind aggregate = TypeKind::None;  // the map value kind it produces
+  // Aggregations (count, hist...) are valid only as `@m[k] = f(...)`; their
+  // parameters, layout and lowering are here.
+  const AggregationDef *aggregation = nullptr;
 };
 
 // Finds a variable builtin ("arg3" finds "arg"); nullptr when unknown.
@@ -64,7 +64,6 @@ std::vector<BuiltinVar> identity_vars();
 std::vector<BuiltinVar> probe_arg_vars();
 std::vector<BuiltinVar> stack_vars();
 std::vector<BuiltinFunc> output_funcs();
-std::vector<BuiltinFunc> aggregation_funcs();
 std::vector<BuiltinFunc> string_funcs();
 std::vector<BuiltinFunc> probe_arg_funcs();
 

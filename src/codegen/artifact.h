@@ -46,20 +46,20 @@ struct PrintSpec {
   Type type;
 };
 
-// How a map's values are aggregated across CPUs and printed.
-enum class MapValueKind { Plain, Count, Sum, Min, Max, Avg };
-
 // One user map (@name): BPF name, key/value layout, aggregation.
 struct MapSpec {
   std::string name;      // "@", "@bytes"
   std::string bpf_name;  // ELF/BTF map name ("m_bytes")
   Type key;              // Int u64 (constant 0) for scalar maps; Tuple for multi-key
   bool scalar = true;    // no keys in the source
-  Type value;            // Plain: the stored type; aggregations: see value_size
-  MapValueKind value_kind = MapValueKind::Plain;
+  Type value;            // the stored type; Aggregation for count(), hist()...
+  AggregationRef agg;    // which aggregation, with its parameters; empty name: plain values
   bool percpu = false;
   uint32_t key_size = 8;
-  uint32_t value_size = 8;  // Min/Max/Avg use 16: {i64 value_or_sum; u64 set_or_count}
+  uint32_t value_size = 8;  // one CPU's value: storage_size(value), or the aggregation's layout
+
+  // True when the map holds an aggregation (reduced across CPUs, printed by runtime/agg/).
+  bool aggregated() const { return !agg.name.empty(); }
   uint32_t max_entries = 4096;
 };
 

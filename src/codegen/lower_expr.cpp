@@ -63,7 +63,7 @@ llvm::Value *Lowering::value(ast::Expr &e) {
 
 void Lowering::store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type) {
   const Type &t = e.type;
-  if (t.is_integral() && !t.is_aggregate()) {
+  if (t.is_integral()) {
     store_i64(value(e), dst);
     return;
   }

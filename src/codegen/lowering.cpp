@@ -6,6 +6,7 @@
 #include <llvm/IR/DebugInfoMetadata.h>
 
 #include "builtins/registry.h"
+#include "builtins/agg/aggregation.h"
 #include "codegen/module_state.h"
 #include "util/result.h"
 
@@ -225,7 +226,7 @@ void Lowering::lower_stmt(const ast::Stmt &s) {
   switch (s.kind) {
     case ast::StmtKind::Expr: {
       auto &e = *ast::as<ast::ExprStmt>(s).expr;
-      if (e.type.is_integral() && !e.type.is_aggregate()) {
+      if (e.type.is_integral()) {
         value(e);
       } else if (e.kind == ast::ExprKind::Call && ast::as<ast::Call>(e).func->lower) {
         ast::as<ast::Call>(e).func->lower(*this, ast::as<ast::Call>(e));
@@ -300,8 +301,8 @@ void Lowering::lower_assign_map(const ast::AssignMap &a) {
   llvm::Value *key = build_key(m);
   if (a.value->kind == ast::ExprKind::Call) {
     auto &call = ast::as<ast::Call>(*a.value);
-    if (call.func && call.func->lower_aggregate) {
-      call.func->lower_aggregate(*this, call, m, key);
+    if (call.func && call.func->aggregation) {
+      call.func->aggregation->lower(*this, call, m, key);
       return;
     }
   }

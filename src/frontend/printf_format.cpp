@@ -97,7 +97,7 @@ std::string arg_as_text(const Type &t, const uint8_t *p) {
   if (t.is(TypeKind::Pointer) || t.is(TypeKind::Ctx)) return hex_pointer(read_int(t, p));
   if (t.is_integral()) {
     uint64_t v = read_int(t, p);
-    bool sign = t.is_int() ? t.is_signed : t.kind != TypeKind::Count;
+    bool sign = t.is_int() ? t.is_signed : true;
     return sign ? std::to_string(int64_t(v)) : std::to_string(v);
   }
   if (t.is(TypeKind::Tuple)) {

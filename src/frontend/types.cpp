@@ -46,19 +46,10 @@ Type Type::tuple(std::vector<Type> members) {
   return t;
 }
 
-Type Type::aggregate(TypeKind k) { return make(k, 8); }
-
-bool Type::is_aggregate() const {
-  switch (kind) {
-    case TypeKind::Count:
-    case TypeKind::Sum:
-    case TypeKind::Min:
-    case TypeKind::Max:
-    case TypeKind::Avg:
-      return true;
-    default:
-      return false;
-  }
+Type Type::aggregation(AggregationRef a) {
+  Type t = make(TypeKind::Aggregation, 0);
+  t.agg = std::move(a);
+  return t;
 }
 
 std::string Type::to_string() const {
@@ -78,11 +69,7 @@ std::string Type::to_string() const {
       return s + ")";
     }
     case TypeKind::Ctx: return "ctx";
-    case TypeKind::Count: return "count_t";
-    case TypeKind::Sum: return "sum_t";
-    case TypeKind::Min: return "min_t";
-    case TypeKind::Max: return "max_t";
-    case TypeKind::Avg: return "avg_t";
+    case TypeKind::Aggregation: return agg.name + "_t";
     case TypeKind::Ksym: return "ksym";
     case TypeKind::Kstack: return "kstack";
   }
@@ -99,6 +86,7 @@ bool operator==(const Type &a, const Type &b) {
     case TypeKind::Record: return a.name == b.name;
     case TypeKind::Array: return a.count == b.count && *a.elem == *b.elem;
     case TypeKind::Tuple: return a.fields == b.fields;
+    case TypeKind::Aggregation: return a.agg == b.agg;
     default: return true;
   }
 }
@@ -110,11 +98,6 @@ uint32_t storage_size(const Type &t) {
     case TypeKind::Int:
     case TypeKind::Pointer:
     case TypeKind::Ctx:
-    case TypeKind::Count:
-    case TypeKind::Sum:
-    case TypeKind::Min:
-    case TypeKind::Max:
-    case TypeKind::Avg:
     case TypeKind::Ksym:
     case TypeKind::Kstack:
       return 8;
@@ -129,6 +112,7 @@ uint32_t storage_size(const Type &t) {
     }
     case TypeKind::None:
     case TypeKind::Void:
+    case TypeKind::Aggregation:  // its layout is the aggregation's (MapSpec::value_size)
       return 0;
   }
   return 0;

@@ -19,11 +19,7 @@ enum class TypeKind {
   Array,    // `count` elements of `elem`
   Tuple,    // `(a, b, ...)` and multi-key map keys; see `fields`
   Ctx,      // the probe's context pointer (pt_regs, tracepoint args)
-  Count,    // map value of count()
-  Sum,      // map value of sum()
-  Min,      // map value of min()
-  Max,      // map value of max()
-  Avg,      // map value of avg()
+  Aggregation,  // a map value of count(), hist()...: see `agg`; never read in expressions
   Ksym,     // a kernel address, printed as its symbol name (func, ksym())
   Kstack,   // a kernel stack id in the stack-trace map, printed as frames
 };
@@ -32,6 +28,17 @@ enum class TypeKind {
 enum class AddrSpace { None, Kernel, User };
 
 struct Type;
+
+// Which aggregation a map holds: its name ("count", "lhist") and constant
+// parameters (hist's sub-bucket bits; lhist's min, max, step). The compiler
+// (builtins/agg/) and the runtime (runtime/agg/) each look the name up in
+// their own registry; this is all the two halves share.
+struct AggregationRef {
+  std::string name;
+  std::vector<int64_t> params;
+
+  friend bool operator==(const AggregationRef &, const AggregationRef &) = default;
+};
 
 // One member of a record (struct) type.
 struct Field {
@@ -63,6 +70,7 @@ struct Type {
   std::vector<Type> fields;              // Tuple members
   std::shared_ptr<const Record> record;  // Record layout
   std::string name;                      // C spelling for Int/Record ("u32", "struct file")
+  AggregationRef agg;                    // Aggregation: which one, with its parameters
 
   static Type none() { return Type{}; }
   static Type void_() { return make(TypeKind::Void, 0); }
@@ -75,17 +83,16 @@ struct Type {
   static Type array(Type elem, uint32_t count);
   static Type tuple(std::vector<Type> members);
   static Type ctx() { return make(TypeKind::Ctx, 8); }
-  static Type aggregate(TypeKind k);  // Count/Sum/Min/Max/Avg
+  static Type aggregation(AggregationRef a);
   static Type ksym() { return make(TypeKind::Ksym, 8); }
   static Type kstack() { return make(TypeKind::Kstack, 8); }
 
   bool is(TypeKind k) const { return kind == k; }
   bool is_int() const { return kind == TypeKind::Int; }
-  bool is_aggregate() const;
-  // Integers, pointers and aggregates read as integers in expressions.
+  bool is_aggregation() const { return kind == TypeKind::Aggregation; }
+  // Integers, pointers and symbols read as integers in expressions.
   bool is_integral() const {
-    return is_int() || kind == TypeKind::Pointer || kind == TypeKind::Ksym || kind == TypeKind::Kstack ||
-           is_aggregate();
+    return is_int() || kind == TypeKind::Pointer || kind == TypeKind::Ksym || kind == TypeKind::Kstack;
   }
   // Human-readable spelling for diagnostics: "int64", "string[64]", "(int64, string[16])".
   std::string to_string() const;
@@ -103,7 +110,7 @@ struct Type {
 };
 
 // Bytes a value of type t occupies in maps, ring-buffer events and tuples:
-// integers, pointers and aggregates are widened to 8 bytes, strings are
+// integers and pointers are widened to 8 bytes, strings are
 // rounded up to 8, tuples are their members' storage sizes back to back.
 uint32_t storage_size(const Type &t);
 

@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/agg/aggregation.h"
 #include "runtime/errors.h"
+#include "util/result.h"
 #include "runtime/value_format.h"
 
 namespace probe {
@@ -15,28 +17,6 @@ namespace probe {
 namespace {
 
 uint32_t round8(uint32_t n) { return (n + 7) & ~7u; }
-
-int64_t rd64(const uint8_t *p) {
-  int64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
-void wr64(uint8_t *p, int64_t v) { std::memcpy(p, &v, 8); }
-
-// Whether values print and sort as unsigned numbers.
-bool unsigned_value(const MapSpec &spec) {
-  switch (spec.value_kind) {
-    case MapValueKind::Count: return true;
-    case MapValueKind::Plain: return spec.value.is_int() && !spec.value.is_signed;
-    case MapValueKind::Sum: return spec.value.is_int() && !spec.value.is_signed;
-    default: return false;
-  }
-}
-
-bool sorts_by_value(const MapSpec &spec) {
-  return spec.value_kind != MapValueKind::Plain || spec.value.is_int();
-}
 
 // Three-way comparison of two values of type t in storage layout.
 int compare_values(const Type &t, const uint8_t *a, const uint8_t *b) {
@@ -81,14 +61,33 @@ std::string key_json(const MapSpec &spec, const MapEntry &e, const ValueContext 
   return json_quote(s);
 }
 
-std::string value_text(const MapSpec &spec, const MapEntry &e, bool json, const ValueContext *ctx) {
-  if (spec.value_kind == MapValueKind::Plain) {
-    if (e.value.size() < storage_size(spec.value)) return "?";
-    return json ? format_value_json(spec.value, e.value.data(), ctx) : format_value(spec.value, e.value.data(), ctx);
-  }
-  int64_t n = entry_number(spec, e.value.data());
-  return unsigned_value(spec) ? std::to_string(uint64_t(n)) : std::to_string(n);
+// The aggregation's runtime half, or nullptr for plain values.
+const AggregationFormat *format_of(const MapSpec &spec) {
+  if (!spec.aggregated()) return nullptr;
+  const AggregationFormat *f = find_aggregation_format(spec.agg.name);
+  PROBE_ASSERT(f && "an aggregation the compiler made has a runtime half");
+  return f;
 }
+
+std::string value_text(const MapSpec &spec, const MapEntry &e, bool json, uint64_t div, const ValueContext *ctx) {
+  if (e.value.size() < spec.value_size) return "?";
+  if (const AggregationFormat *f = format_of(spec))
+    return json ? f->json(spec, e.value.data(), div) : f->text(spec, e.value.data(), div);
+  if (div > 1 && spec.value.is_int()) {
+    int64_t v = read_int_value(spec.value, e.value.data());
+    return spec.value.is_signed ? std::to_string(v / int64_t(div)) : std::to_string(uint64_t(v) / div);
+  }
+  return json ? format_value_json(spec.value, e.value.data(), ctx) : format_value(spec.value, e.value.data(), ctx);
+}
+
+// The entries print() shows: the last `top` of the sorted ones (all when top is 0).
+std::pair<size_t, size_t> shown(const std::vector<MapEntry> &entries, uint64_t top) {
+  size_t first = top && entries.size() > top ? entries.size() - top : 0;
+  return {first, entries.size()};
+}
+
+// Values whose text ends in a newline of its own (stacks) take no delimiter.
+bool ends_own_line(const MapSpec &spec) { return !spec.aggregated() && spec.value.is(TypeKind::Kstack); }
 
 // Every key in the map, via BPF_MAP_GET_NEXT_KEY.
 std::vector<std::vector<uint8_t>> collect_keys(int fd, uint32_t key_size) {
@@ -148,92 +147,65 @@ std::vector<uint8_t> reduce_percpu(const MapSpec &spec, const uint8_t *raw, int 
   uint32_t slot = round8(spec.value_size);
   std::vector<uint8_t> out(raw, raw + spec.value_size);
   if (ncpus <= 1 || spec.value_size < 8) return out;
-  auto sum_at = [&](size_t off) {
-    uint64_t s = 0;  // wraps like the kernel's own adds (signed overflow is UB)
-    for (int c = 0; c < ncpus; c++) s += uint64_t(rd64(raw + size_t(c) * slot + off));
-    wr64(out.data() + off, int64_t(s));
-  };
-  switch (spec.value_kind) {
-    case MapValueKind::Count:
-    case MapValueKind::Sum:
-      sum_at(0);
-      break;
-    case MapValueKind::Plain:
-      if (spec.value.is_int()) sum_at(0);
-      break;
-    case MapValueKind::Avg:
-      sum_at(0);
-      if (spec.value_size >= 16) sum_at(8);
-      break;
-    case MapValueKind::Min:
-    case MapValueKind::Max: {
-      if (spec.value_size < 16) break;
-      bool any = false;
-      int64_t best = 0;
-      for (int c = 0; c < ncpus; c++) {
-        const uint8_t *p = raw + size_t(c) * slot;
-        if (rd64(p + 8) == 0) continue;
-        int64_t v = rd64(p);
-        if (!any || (spec.value_kind == MapValueKind::Min ? v < best : v > best)) best = v;
-        any = true;
-      }
-      wr64(out.data(), best);
-      wr64(out.data() + 8, any ? 1 : 0);
-      break;
-    }
-  }
+  if (const AggregationFormat *f = format_of(spec)) f->reduce(spec, raw, ncpus, slot, out.data());
   return out;
-}
-
-int64_t entry_number(const MapSpec &spec, const uint8_t *v) {
-  switch (spec.value_kind) {
-    case MapValueKind::Count:
-    case MapValueKind::Sum:
-      return rd64(v);
-    case MapValueKind::Min:
-    case MapValueKind::Max:
-      return (spec.value_size < 16 || rd64(v + 8)) ? rd64(v) : 0;
-    case MapValueKind::Avg: {
-      int64_t count = spec.value_size >= 16 ? rd64(v + 8) : 1;
-      if (count == -1) return int64_t(0 - uint64_t(rd64(v)));  // INT64_MIN / -1 overflows
-      return count ? rd64(v) / count : 0;
-    }
-    case MapValueKind::Plain:
-      return spec.value.is_int() ? read_int_value(spec.value, v) : 0;
-  }
-  return 0;
 }
 
 void sort_entries(const MapSpec &spec, std::vector<MapEntry> &entries) {
   uint32_t ksize = storage_size(spec.key);
+  // Key order first: ties in value keep it, so equal counts print in a fixed order.
   std::stable_sort(entries.begin(), entries.end(), [&](const MapEntry &a, const MapEntry &b) {
     if (a.key.size() < ksize || b.key.size() < ksize) return a.key < b.key;
     return compare_values(spec.key, a.key.data(), b.key.data()) < 0;
   });
-  if (!sorts_by_value(spec)) return;
-  bool uns = unsigned_value(spec);
-  std::stable_sort(entries.begin(), entries.end(), [&](const MapEntry &a, const MapEntry &b) {
-    int64_t x = entry_number(spec, a.value.data()), y = entry_number(spec, b.value.data());
-    return uns ? uint64_t(x) < uint64_t(y) : x < y;
-  });
+  const AggregationFormat *f = format_of(spec);
+  if (!f && !spec.value.is_int()) return;
+  auto key = [&](const MapEntry &e) -> SortKey {
+    if (e.value.size() < spec.value_size) return 0;
+    if (f) return f->sort_key(spec, e.value.data());
+    int64_t v = read_int_value(spec.value, e.value.data());
+    return spec.value.is_signed ? SortKey(v) : SortKey(uint64_t(v));
+  };
+  std::stable_sort(entries.begin(), entries.end(),
+                   [&](const MapEntry &a, const MapEntry &b) { return key(a) < key(b); });
 }
 
-std::string format_map_text(const MapSpec &spec, const std::vector<MapEntry> &entries, const ValueContext *ctx) {
-  if (entries.empty()) return "";
+std::string format_map_text(const MapSpec &spec, const std::vector<MapEntry> &entries, const ValueContext *ctx,
+                            uint64_t top, uint64_t div) {
+  const AggregationFormat *f = format_of(spec);
+  std::string trailer = std::string("\n") + (f ? f->trailer : "");
+  if (entries.empty()) {
+    if (f && f->zero_when_empty && spec.scalar) return spec.name + ": 0\n" + (f ? f->trailer : "");
+    return trailer;
+  }
   std::string out;
-  for (const auto &e : entries) out += spec.name + key_text(spec, e, ctx) + ": " + value_text(spec, e, false, ctx) + "\n";
-  return out + "\n";
+  auto [first, last] = shown(entries, top);
+  for (size_t i = first; i < last; i++) {
+    if (i > first && !ends_own_line(spec)) out += "\n";
+    out += spec.name + key_text(spec, entries[i], ctx) + ": " + (f && f->block ? "\n" : "") +
+           value_text(spec, entries[i], false, div, ctx);
+  }
+  return out + trailer;
 }
 
-std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &entries, const ValueContext *ctx) {
-  if (entries.empty()) return "";
-  std::string out = "{\"type\": \"map\", \"data\": {" + json_quote(spec.name) + ": ";
+std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &entries, const ValueContext *ctx,
+                            uint64_t top, uint64_t div) {
+  const AggregationFormat *f = format_of(spec);
+  std::string head = std::string("{\"type\": \"") + (f ? f->json_type : "map") + "\", \"data\": {" +
+                     json_quote(spec.name) + ": ";
+  if (entries.empty()) {
+    if (f && f->zero_when_empty && spec.scalar) return head + "0}}\n";
+    return "";
+  }
+  std::string out = head;
   if (spec.scalar) {
-    out += value_text(spec, entries.front(), true, ctx);
+    out += value_text(spec, entries.front(), true, div, ctx);
   } else {
     out += "{";
-    for (size_t i = 0; i < entries.size(); i++)
-      out += (i ? ", " : "") + key_json(spec, entries[i], ctx) + ": " + value_text(spec, entries[i], true, ctx);
+    auto [first, last] = shown(entries, top);
+    for (size_t i = first; i < last; i++)
+      out += (i > first ? ", " : "") + key_json(spec, entries[i], ctx) + ": " +
+             value_text(spec, entries[i], true, div, ctx);
     out += "}";
   }
   return out + "}}\n";
@@ -260,11 +232,12 @@ Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd) {
   return entries;
 }
 
-Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format, const ValueContext *ctx) {
+Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format, const ValueContext *ctx,
+                 uint64_t top, uint64_t div) {
   auto entries = read_map(spec, fd);
   if (!entries) return entries.error();
-  std::string text = format == OutputFormat::Json ? format_map_json(spec, *entries, ctx)
-                                                  : format_map_text(spec, *entries, ctx);
+  std::string text = format == OutputFormat::Json ? format_map_json(spec, *entries, ctx, top, div)
+                                                  : format_map_text(spec, *entries, ctx, top, div);
   out.write(text);
   return Ok{};
 }

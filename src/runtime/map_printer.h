@@ -21,29 +21,27 @@ struct MapEntry {
   std::vector<uint8_t> value;
 };
 
-// Combines ncpus per-CPU value slots (each round-up-8 of value_size) per MapValueKind.
+// Combines ncpus per-CPU value slots (each round-up-8 of value_size): the aggregation's reduce.
 std::vector<uint8_t> reduce_percpu(const MapSpec &spec, const uint8_t *raw, int ncpus);
 
-// The number a reduced value prints and sorts as (Avg: sum/count; Min/Max: value or 0).
-int64_t entry_number(const MapSpec &spec, const uint8_t *value);
-
-// Orders entries like bpftrace: by value for counts/aggregates/int values, else by key.
+// Orders entries like bpftrace: by value for aggregations and integers (ties by key), else by key.
 void sort_entries(const MapSpec &spec, std::vector<MapEntry> &entries);
 
-// "@name[key]: value" lines plus a trailing blank line ("" when there are no entries).
+// The map as bpftrace 0.17 prints it: "@name[key]: value" lines, a newline,
+// and the aggregation's trailer; the last `top` entries (all when 0), counts divided by div.
 std::string format_map_text(const MapSpec &spec, const std::vector<MapEntry> &entries,
-                            const ValueContext *ctx = nullptr);
+                            const ValueContext *ctx = nullptr, uint64_t top = 0, uint64_t div = 1);
 
-// {"type": "map", "data": {"@name": {"key": value, ...}}} plus newline.
+// {"type": "map", "data": {"@name": {"key": value, ...}}} plus newline ("" for an empty map).
 std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &entries,
-                            const ValueContext *ctx = nullptr);
+                            const ValueContext *ctx = nullptr, uint64_t top = 0, uint64_t div = 1);
 
 // Reads every entry of the map behind fd (batch lookup, else key iteration), reduced and sorted.
 Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd);
 
-// Reads and prints one map; empty maps print nothing.
+// Reads and prints one map (text: an empty map prints its blank line, like bpftrace 0.17).
 Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format,
-                 const ValueContext *ctx = nullptr);
+                 const ValueContext *ctx = nullptr, uint64_t top = 0, uint64_t div = 1);
 
 // Deletes every entry (clear(@m)).
 Status clear_map(const MapSpec &spec, int fd);

@@ -8,11 +8,6 @@ namespace probe {
 
 namespace {
 
-// Aggregates whose values are signed 64-bit numbers.
-bool aggregate_signed(const Type &t) {
-  return t.kind != TypeKind::Count;
-}
-
 std::string hex(uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
@@ -24,7 +19,7 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
 
 std::string fmt_int(const Type &t, const uint8_t *p, bool packed) {
   int64_t v = read_int_value(t, p, packed);
-  bool sign = t.is_int() ? t.is_signed : aggregate_signed(t);
+  bool sign = t.is_int() ? t.is_signed : true;
   return sign ? std::to_string(v) : std::to_string(uint64_t(v));
 }
 
@@ -93,11 +88,6 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
     }
     case TypeKind::Kstack: return fmt_kstack(p, json, ctx);
     case TypeKind::Int:
-    case TypeKind::Count:
-    case TypeKind::Sum:
-    case TypeKind::Min:
-    case TypeKind::Max:
-    case TypeKind::Avg:
       return fmt_int(t, p, packed);
     case TypeKind::String: return fmt_string(t, p, json);
     case TypeKind::Pointer:

@@ -163,7 +163,7 @@ Type make_type(Reader &r, int depth) {
     case 3: return Type::pointer(Type::u64(), b & 0x10 ? AddrSpace::User : AddrSpace::Kernel);
     case 4: return Type::ksym();
     case 5: return Type::kstack();
-    case 6: return Type::aggregate(static_cast<TypeKind>(int(TypeKind::Count) + (b >> 4) % 5));
+    case 6: return Type::u64();
     case 7: return Type::ctx();
     case 8: case 9: {
       std::vector<Type> members(1 + r.u8() % 4);

@@ -32,9 +32,24 @@ MapSpec count_map(const std::string &name, Type key) {
   m.scalar = false;
   m.key = key;
   m.key_size = storage_size(key);
-  m.value = Type::aggregate(TypeKind::Count);
-  m.value_kind = MapValueKind::Count;
+  m.agg = {"count", {}};
+  m.value = Type::aggregation(m.agg);
   return m;
+}
+
+// An aggregation map of `name` with value_size bytes per CPU.
+MapSpec agg_map(const std::string &name, uint32_t value_size, std::vector<int64_t> params = {}) {
+  MapSpec m;
+  m.name = "@";
+  m.agg = {name, std::move(params)};
+  m.value = Type::aggregation(m.agg);
+  m.value_size = value_size;
+  return m;
+}
+
+// The reduced value as it prints.
+std::string reduced_text(const MapSpec &m, const std::vector<uint8_t> &raw, int ncpus) {
+  return format_map_text(m, {{u64s({0}), reduce_percpu(m, raw.data(), ncpus)}});
 }
 
 TEST(MapPrinter, CountMapSortedByValueWithBlankLine) {
@@ -42,7 +57,7 @@ TEST(MapPrinter, CountMapSortedByValueWithBlankLine) {
   std::vector<MapEntry> e = {{str("sshd", 16), u64s({10})}, {str("bash", 16), u64s({3})},
                              {str("cron", 16), u64s({7})}};
   sort_entries(m, e);
-  EXPECT_EQ(format_map_text(m, e), "@[bash]: 3\n@[cron]: 7\n@[sshd]: 10\n\n");
+  EXPECT_EQ(format_map_text(m, e), "@[bash]: 3\n@[cron]: 7\n@[sshd]: 10\n");
   EXPECT_EQ(format_map_json(m, e), "{\"type\": \"map\", \"data\": {\"@\": {\"bash\": 3, \"cron\": 7, \"sshd\": 10}}}\n");
 }
 
@@ -52,9 +67,10 @@ TEST(MapPrinter, ScalarMap) {
   m.key = Type::u64();
   m.value = Type::i64();
   std::vector<MapEntry> e = {{u64s({0}), u64s({-4})}};
-  EXPECT_EQ(format_map_text(m, e), "@x: -4\n\n");
+  EXPECT_EQ(format_map_text(m, e), "@x: -4\n");
   EXPECT_EQ(format_map_json(m, e), "{\"type\": \"map\", \"data\": {\"@x\": -4}}\n");
-  EXPECT_EQ(format_map_text(m, {}), "");
+  EXPECT_EQ(format_map_text(m, {}), "\n");  // bpftrace 0.17: an empty map is a blank line
+  EXPECT_EQ(format_map_json(m, {}), "");
 }
 
 TEST(MapPrinter, TupleKeysPrintWithoutParentheses) {
@@ -68,7 +84,7 @@ TEST(MapPrinter, TupleKeysPrintWithoutParentheses) {
   };
   std::vector<MapEntry> e = {{k(2, "b"), u64s({5})}, {k(1, "a"), u64s({5})}, {k(1, "z"), u64s({1})}};
   sort_entries(m, e);
-  EXPECT_EQ(format_map_text(m, e), "@m[1, z]: 1\n@m[1, a]: 5\n@m[2, b]: 5\n\n");
+  EXPECT_EQ(format_map_text(m, e), "@m[1, z]: 1\n@m[1, a]: 5\n@m[2, b]: 5\n");
   EXPECT_EQ(format_map_json(m, e), "{\"type\": \"map\", \"data\": {\"@m\": {\"1,z\": 1, \"1,a\": 5, \"2,b\": 5}}}\n");
 }
 
@@ -81,56 +97,59 @@ TEST(MapPrinter, NonIntValuesSortByKey) {
   m.value_size = 8;
   std::vector<MapEntry> e = {{u64s({3}), str("c", 8)}, {u64s({-1}), str("a", 8)}, {u64s({2}), str("b", 8)}};
   sort_entries(m, e);
-  EXPECT_EQ(format_map_text(m, e), "@s[-1]: a\n@s[2]: b\n@s[3]: c\n\n");
+  EXPECT_EQ(format_map_text(m, e), "@s[-1]: a\n@s[2]: b\n@s[3]: c\n");
 }
 
 TEST(MapPrinter, PerCpuReduction) {
-  MapSpec sum;
-  sum.value_kind = MapValueKind::Sum;
-  sum.value = Type::aggregate(TypeKind::Sum);
-  auto raw = u64s({5, -2, 10});
-  EXPECT_EQ(entry_number(sum, reduce_percpu(sum, raw.data(), 3).data()), 13);
+  MapSpec sum = agg_map("sum", 8);
+  EXPECT_EQ(reduced_text(sum, u64s({5, -2, 10}), 3), "@: 13\n");
 
-  MapSpec mn;
-  mn.value_kind = MapValueKind::Min;
-  mn.value_size = 16;
   auto mraw = u64s({-7, 0, 3, 1, 9, 1});  // CPU0 unset, CPU1 = 3, CPU2 = 9
-  EXPECT_EQ(entry_number(mn, reduce_percpu(mn, mraw.data(), 3).data()), 3);
-  MapSpec mx = mn;
-  mx.value_kind = MapValueKind::Max;
-  EXPECT_EQ(entry_number(mx, reduce_percpu(mx, mraw.data(), 3).data()), 9);
+  EXPECT_EQ(reduced_text(agg_map("min", 16), mraw, 3), "@: 3\n");
+  EXPECT_EQ(reduced_text(agg_map("max", 16), mraw, 3), "@: 9\n");
 
-  MapSpec avg;
-  avg.value_kind = MapValueKind::Avg;
-  avg.value_size = 16;
-  auto araw = u64s({10, 2, 20, 3});
-  EXPECT_EQ(entry_number(avg, reduce_percpu(avg, araw.data(), 2).data()), 6);
-  auto zero = u64s({0, 0});
-  EXPECT_EQ(entry_number(avg, zero.data()), 0);
+  MapSpec avg = agg_map("avg", 16);
+  EXPECT_EQ(reduced_text(avg, u64s({10, 2, 20, 3}), 2), "@: 6\n\n");  // avg prints like stats: blank line after
+  EXPECT_EQ(format_map_text(avg, {{u64s({0}), u64s({0, 0})}}), "@: 0\n\n");
+}
+
+TEST(MapPrinter, KeylessCountPrintsZeroWhenEmpty) {
+  MapSpec c = agg_map("count", 8);
+  EXPECT_EQ(format_map_text(c, {}), "@: 0\n");
+  EXPECT_EQ(format_map_json(c, {}), "{\"type\": \"map\", \"data\": {\"@\": 0}}\n");
+  EXPECT_EQ(format_map_text(agg_map("sum", 8), {}), "\n");
+  EXPECT_EQ(format_map_text(agg_map("avg", 16), {}), "\n\n");
+}
+
+TEST(MapPrinter, SumOfUnsignedPrintsUnsigned) {
+  EXPECT_EQ(reduced_text(agg_map("sum", 8, {1}), u64s({-1}), 1), "@: 18446744073709551615\n");
+  EXPECT_EQ(reduced_text(agg_map("sum", 8, {0}), u64s({-1}), 1), "@: -1\n");
+}
+
+TEST(MapPrinter, TopAndDiv) {
+  MapSpec m = count_map("@c", Type::i64());
+  std::vector<MapEntry> e = {{u64s({1}), u64s({10})}, {u64s({2}), u64s({30})}, {u64s({3}), u64s({20})}};
+  sort_entries(m, e);
+  EXPECT_EQ(format_map_text(m, e, nullptr, 2, 10), "@c[3]: 2\n@c[2]: 3\n");
+  EXPECT_EQ(format_map_json(m, e, nullptr, 1), "{\"type\": \"map\", \"data\": {\"@c\": {\"2\": 30}}}\n");
 }
 
 // Found by decode_fuzz: per-CPU sums that overflow int64 wrap (no UB), and
 // an average over a count of -1 does not trap on INT64_MIN / -1.
 TEST(MapPrinter, PerCpuSumsWrapWithoutOverflow) {
-  MapSpec sum;
-  sum.value_kind = MapValueKind::Sum;
-  sum.value = Type::aggregate(TypeKind::Sum);
-  auto raw = u64s({INT64_MAX, 2});
-  EXPECT_EQ(entry_number(sum, reduce_percpu(sum, raw.data(), 2).data()), INT64_MIN + 1);
-  MapSpec avg;
-  avg.value_kind = MapValueKind::Avg;
-  avg.value_size = 16;
-  auto v = u64s({INT64_MIN, -1});
-  EXPECT_EQ(entry_number(avg, v.data()), INT64_MIN);
+  EXPECT_EQ(reduced_text(agg_map("sum", 8), u64s({INT64_MAX, 2}), 2), "@: " + std::to_string(INT64_MIN + 1) + "\n");
+  MapSpec avg = agg_map("avg", 16);
+  EXPECT_EQ(format_map_text(avg, {{u64s({0}), u64s({INT64_MIN, -1})}}), "@: " + std::to_string(INT64_MIN) + "\n\n");
 }
 
 TEST(MapPrinter, SignedAggregatesPrintNegative) {
   MapSpec m = count_map("@lat", Type::i64());
-  m.value_kind = MapValueKind::Min;
+  m.agg = {"min", {}};
+  m.value = Type::aggregation(m.agg);
   m.value_size = 16;
   std::vector<MapEntry> e = {{u64s({1}), u64s({-5, 1})}, {u64s({2}), u64s({-9, 1})}};
   sort_entries(m, e);
-  EXPECT_EQ(format_map_text(m, e), "@lat[2]: -9\n@lat[1]: -5\n\n");
+  EXPECT_EQ(format_map_text(m, e), "@lat[2]: -9\n@lat[1]: -5\n");
 }
 
 // A real kernel map: percpu hash of count values, read through the printer.
@@ -151,13 +170,13 @@ TEST(MapPrinterKernel, PerCpuHash) {
   }
   auto entries = read_map(m, fd);
   ASSERT_TRUE(entries.ok()) << entries.error().message;
-  EXPECT_EQ(format_map_text(m, *entries), ncpus > 1 ? "@c[1]: 11\n@c[2]: 21\n@c[3]: 31\n\n"
-                                                    : "@c[1]: 10\n@c[2]: 20\n@c[3]: 30\n\n");
+  EXPECT_EQ(format_map_text(m, *entries), ncpus > 1 ? "@c[1]: 11\n@c[2]: 21\n@c[3]: 31\n"
+                                                    : "@c[1]: 10\n@c[2]: 20\n@c[3]: 30\n");
   ASSERT_TRUE(zero_map(m, fd).ok());
   entries = read_map(m, fd);
   ASSERT_TRUE(entries.ok());
   EXPECT_EQ(entries->size(), 3u);
-  EXPECT_EQ(format_map_text(m, *entries), "@c[1]: 0\n@c[2]: 0\n@c[3]: 0\n\n");
+  EXPECT_EQ(format_map_text(m, *entries), "@c[1]: 0\n@c[2]: 0\n@c[3]: 0\n");
   ASSERT_TRUE(clear_map(m, fd).ok());
   entries = read_map(m, fd);
   ASSERT_TRUE(entries.ok());
@@ -189,7 +208,7 @@ TEST(MapPrinterKernel, PlainHashPrintsToFile) {
   char buf[256] = {};
   size_t n = std::fread(buf, 1, sizeof buf - 1, f);
   std::fclose(f);
-  EXPECT_EQ(std::string(buf, n), "@who[beta]: -1\n@who[alpha]: 5\n\n");
+  EXPECT_EQ(std::string(buf, n), "@who[beta]: -1\n@who[alpha]: 5\n");
   close(fd);
 }
 

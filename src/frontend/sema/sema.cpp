@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "builtins/agg/aggregation.h"
 #include "builtins/registry.h"
 #include "frontend/sema/budget.h"
 
@@ -32,7 +33,7 @@ bool storable(const Type &t) {
   if (t.kind == TypeKind::None || t.is(TypeKind::Void) || contains_record(t)) return false;
   if (t.is(TypeKind::Tuple))
     for (const auto &f : t.fields)
-      if (!storable(f) || f.is_aggregate()) return false;
+      if (!storable(f) || f.is_aggregation()) return false;
   return true;
 }
 
@@ -116,7 +117,7 @@ void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
       auto &e = *ast::as<ast::ExprStmt>(s).expr;
       if (e.kind == ast::ExprKind::Call) {
         auto *f = find_builtin_func(ast::as<ast::Call>(e).name);
-        if (f && f->aggregate != TypeKind::None) {
+        if (f && f->aggregation) {
           diags().error(e.loc, std::string(f->name) + "() must be assigned to a map");
           diags().hint(std::string("write `@name = ") + f->name + "(...)`");
           return;
@@ -191,7 +192,7 @@ void Sema::check_assign_var(ast::AssignVar &a) {
     a.var->type = it->second;
     return;
   }
-  if (v.is(TypeKind::Void) || v.is_aggregate() || !storable(v)) {
+  if (v.is(TypeKind::Void) || v.is_aggregation() || !storable(v)) {
     diags().error(a.value->loc, "cannot assign a value of type " + v.to_string() + " to a variable");
     if (contains_record(v)) struct_value_hint();
     return;
@@ -270,9 +271,9 @@ void Sema::assign_map_value(ast::Map &m, const Type &t, const Loc &loc) {
   MapInfo &info = info_for(m);
   Type st = storage_type(t);
   if (!check_value_size(st, loc, "the value stored in map '" + m.name + "'")) return;
-  if (info.aggregate != TypeKind::None) {
-    diags().error(loc, "map '" + m.name + "' holds " + Type::aggregate(info.aggregate).to_string() +
-                           " values; cannot assign " + t.to_string());
+  if (info.agg) {
+    diags().error(loc, "map '" + m.name + "' holds " + info.value.to_string() + " values; cannot assign " +
+                           t.to_string());
     diags().hint("use a different map name for this value");
     return;
   }
@@ -293,24 +294,37 @@ void Sema::assign_map_value(ast::Map &m, const Type &t, const Loc &loc) {
   m.type = info.value;
 }
 
-void Sema::set_aggregate(ast::Map &m, TypeKind agg, const Loc &loc) {
+// " (0, 100, 10)": an aggregation's parameters for messages.
+static std::string describe_params(const AggregationRef &a) {
+  std::string s;
+  for (size_t i = 0; i < a.params.size(); i++) s += (i ? ", " : " (") + std::to_string(a.params[i]);
+  return a.params.empty() ? s : s + ")";
+}
+
+void Sema::set_aggregation(ast::Map &m, const AggregationDef &def, std::vector<int64_t> params,
+                           const Loc &loc) {
   MapInfo &info = info_for(m);
-  if (info.assigned && info.aggregate == TypeKind::None) {
+  Type v = Type::aggregation(AggregationRef{def.name, std::move(params)});
+  if (info.assigned && !info.agg) {
     diags().error(loc, "map '" + m.name + "' was assigned " + info.value.to_string() +
-                           " before; cannot use it for " + Type::aggregate(agg).to_string());
+                           " before; cannot use it for " + v.to_string());
     diags().hint("use a different map name for this aggregation");
     return;
   }
-  if (info.aggregate != TypeKind::None && info.aggregate != agg) {
-    diags().error(loc, "map '" + m.name + "' already aggregates with " +
-                           Type::aggregate(info.aggregate).to_string() + "; cannot also use " +
-                           Type::aggregate(agg).to_string());
+  if (info.agg && info.value != v) {
+    if (info.agg != &def)
+      diags().error(loc, "map '" + m.name + "' already aggregates with " + info.value.to_string() +
+                             "; cannot also use " + v.to_string());
+    else
+      diags().error(loc, "map '" + m.name + "' already holds " + def.name + "() with other parameters" +
+                             describe_params(info.value.agg) + "; one map keeps one set");
+    diags().hint("use a different map name for this aggregation");
     return;
   }
   if (!info.assigned) info.first_assign = loc;
-  info.aggregate = agg;
+  info.agg = &def;
   info.assigned = true;
-  info.value = Type::aggregate(agg);
+  info.value = v;
   m.type = info.value;
 }
 
@@ -319,20 +333,22 @@ void Sema::check_assign_map(ast::AssignMap &a) {
   if (a.value->kind == ast::ExprKind::Call) {
     auto &call = ast::as<ast::Call>(*a.value);
     const BuiltinFunc *f = find_builtin_func(call.name);
-    if (f && f->aggregate != TypeKind::None) {
+    if (f && f->aggregation) {
       if (a.compound) {
         diags().error(a.loc, std::string("cannot combine '") + ast::to_string(a.op) + "=' with " + f->name + "()");
         return;
       }
       Type t = check(call);
       if (t.kind == TypeKind::None) return;
-      set_aggregate(*a.map, f->aggregate, a.loc);
+      std::vector<int64_t> params;
+      if (f->aggregation->params && !f->aggregation->params(*this, call, &params)) return;
+      set_aggregation(*a.map, *f->aggregation, std::move(params), a.loc);
       return;
     }
   }
   Type v = check(*a.value);
   if (v.kind == TypeKind::None) return;
-  if (v.is(TypeKind::Void) || v.is_aggregate() || !storable(v)) {
+  if (v.is(TypeKind::Void) || v.is_aggregation() || !storable(v)) {
     diags().error(a.value->loc, "cannot store a value of type " + v.to_string() + " in a map");
     if (contains_record(v)) struct_value_hint();
     return;
@@ -365,19 +381,13 @@ void Sema::build_map_specs() {
     spec.key = info.keyed ? info.key : Type::u64();
     spec.key_size = storage_size(spec.key);
     spec.value = info.value;
-    switch (info.aggregate) {
-      case TypeKind::Count: spec.value_kind = MapValueKind::Count; break;
-      case TypeKind::Sum: spec.value_kind = MapValueKind::Sum; break;
-      case TypeKind::Min: spec.value_kind = MapValueKind::Min; break;
-      case TypeKind::Max: spec.value_kind = MapValueKind::Max; break;
-      case TypeKind::Avg: spec.value_kind = MapValueKind::Avg; break;
-      default: spec.value_kind = MapValueKind::Plain; break;
+    if (info.agg) {
+      spec.agg = info.value.agg;
+      spec.percpu = true;
+      spec.value_size = info.agg->value_size(spec.agg.params);
+    } else {
+      spec.value_size = storage_size(spec.value);
     }
-    spec.percpu = info.aggregate != TypeKind::None;
-    spec.value_size = (info.aggregate == TypeKind::Min || info.aggregate == TypeKind::Max ||
-                       info.aggregate == TypeKind::Avg)
-                          ? 16
-                          : storage_size(spec.value);
     if (spec.value_size == 0) spec.value_size = 8;
     ctx_.maps.push_back(std::move(spec));
   }

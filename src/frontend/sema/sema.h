@@ -11,6 +11,8 @@
 
 namespace probe {
 
+struct AggregationDef;  // builtins/agg/aggregation.h: an aggregation's compile half
+
 // Per-map facts gathered across all probes before MapSpecs are built.
 struct MapInfo {
   std::string name;
@@ -18,7 +20,7 @@ struct MapInfo {
   bool scalar = true;     // used without keys
   bool keyed = false;     // used with keys
   Type value;             // None until assigned
-  TypeKind aggregate = TypeKind::None;
+  const AggregationDef *agg = nullptr;  // the aggregation it holds, if any (params in value.agg)
   Loc first_assign;
   bool assigned = false;
   int id = -1;
@@ -44,8 +46,9 @@ class Sema {
   int add_print(PrintSpec spec);
   // The map an expression names (for print(@m), clear(@m)); null if not a map.
   MapInfo *map_info(ast::Map &m);
-  // Records an aggregation's value kind for map m (from `@m = count()`).
-  void set_aggregate(ast::Map &m, TypeKind agg, const Loc &loc);
+  // Records that map m holds aggregation def with params (from `@m = lhist(...)`);
+  // one map keeps one aggregation and one set of parameters.
+  void set_aggregation(ast::Map &m, const AggregationDef &def, std::vector<int64_t> params, const Loc &loc);
   // Kernel BTF types (loaded on first use).
   BtfTypes &btf() { return ctx_.btf(); }
   // The layout of a Record type, resolving lazy BTF records; reports errors at loc.

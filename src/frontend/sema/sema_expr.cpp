@@ -119,7 +119,7 @@ Type Sema::check(ast::Expr &e) {
       for (auto &el : ast::as<ast::Tuple>(e).elems) {
         Type m = check(*el);
         if (m.kind == TypeKind::None) return e.type = Type::none();
-        if (m.is(TypeKind::Void) || m.is_aggregate() || !storable(m)) {
+        if (m.is(TypeKind::Void) || m.is_aggregation() || !storable(m)) {
           diags().error(el->loc, "a tuple cannot hold a value of type " + m.to_string());
           if (contains_record(m)) struct_value_hint();
           return e.type = Type::none();
@@ -202,9 +202,9 @@ Type Sema::check_call(ast::Call &c) {
 Type Sema::check_map_read(ast::Map &m) {
   check_keys(m);
   MapInfo &info = info_for(m);
-  if (info.aggregate != TypeKind::None) {
+  if (info.agg) {
     diags().error(m.loc, "cannot read the value of " + m.name + " in a probe: it holds per-CPU " +
-                             Type::aggregate(info.aggregate).to_string() + " values");
+                             info.value.to_string() + " values");
     diags().hint("print it with `print(" + m.name + ")`, or keep a plain counter with `" + m.name + "++`");
     return Type::none();
   }
@@ -263,7 +263,7 @@ Type Sema::check_binop(ast::Binop &b) {
     if (cmp) diags().hint("strings compare only with strings, e.g. comm == \"bash\"");
     return Type::none();
   }
-  if (!l.is_integral() || !r.is_integral() || l.is_aggregate() || r.is_aggregate()) {
+  if (!l.is_integral() || !r.is_integral()) {
     diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' cannot combine " +
                              l.to_string() + " and " + r.to_string());
     return Type::none();
@@ -333,7 +333,7 @@ Type Sema::check_unop(ast::Unop &u) {
     diags().error(u.loc, "taking an address with '&' is not supported");
     return Type::none();
   }
-  if (!t.is_integral() || t.is_aggregate()) {
+  if (!t.is_integral()) {
     diags().error(u.loc, std::string("operator '") + ast::to_string(u.op) + "' needs an integer, not " + t.to_string());
     return Type::none();
   }
@@ -349,7 +349,7 @@ Type Sema::check_ternary(ast::Ternary &t) {
     diags().error(t.cond->loc, "a condition must be an integer or comparison, not " + c.to_string());
     return Type::none();
   }
-  if (a.is_integral() && b.is_integral() && !a.is_aggregate() && !b.is_aggregate())
+  if (a.is_integral() && b.is_integral())
     return Type::integer(8, a.is_signed && b.is_signed);
   if (a.is(TypeKind::String) && b.is(TypeKind::String)) return unify_strings(a, b);
   if (contains_record(a) || contains_record(b)) {
@@ -450,7 +450,7 @@ Type Sema::check_cast(ast::Cast &c) {
     diags().hint("integer types are int8..int64, uint8..uint64, u8..u64, s8..s64 and the C spellings");
     return Type::none();
   }
-  if (!inner.is_integral() || inner.is_aggregate()) {
+  if (!inner.is_integral()) {
     diags().error(c.loc, "cannot cast a value of type " + inner.to_string() + " to " + c.target.name);
     return Type::none();
   }

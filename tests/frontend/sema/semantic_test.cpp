@@ -357,7 +357,7 @@ TEST(SemaMaps, PlainValueMapSpec) {
   const MapSpec *x = a.map("@x");
   ASSERT_NE(x, nullptr);
   EXPECT_TRUE(x->scalar);
-  EXPECT_EQ(x->value_kind, MapValueKind::Plain);
+  EXPECT_EQ(x->agg.name, "");
   EXPECT_FALSE(x->percpu);
   EXPECT_EQ(x->key, Type::u64());
   EXPECT_EQ(x->key_size, 8u);
@@ -378,19 +378,19 @@ TEST(SemaMaps, AggregationsAssignedToMaps) {
   ASSERT_EQ(a.ctx->maps.size(), 5u);
   const MapSpec *c = a.map("@c");
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->value_kind, MapValueKind::Count);
+  EXPECT_EQ(c->agg.name, "count");
   EXPECT_TRUE(c->percpu);
   EXPECT_FALSE(c->scalar);
   EXPECT_EQ(c->key, Type::u64());
   EXPECT_EQ(c->value_size, 8u);
-  EXPECT_EQ(a.map("@s")->value_kind, MapValueKind::Sum);
+  EXPECT_EQ(a.map("@s")->agg.name, "sum");
   EXPECT_EQ(a.map("@s")->value_size, 8u);
-  EXPECT_EQ(a.map("@mn")->value_kind, MapValueKind::Min);
+  EXPECT_EQ(a.map("@mn")->agg.name, "min");
   EXPECT_EQ(a.map("@mn")->value_size, 16u);
-  EXPECT_EQ(a.map("@mx")->value_kind, MapValueKind::Max);
+  EXPECT_EQ(a.map("@mx")->agg.name, "max");
   EXPECT_EQ(a.map("@mx")->value_size, 16u);
   const MapSpec *av = a.map("@av");
-  EXPECT_EQ(av->value_kind, MapValueKind::Avg);
+  EXPECT_EQ(av->agg.name, "avg");
   EXPECT_EQ(av->value_size, 16u);
   EXPECT_EQ(av->key, Type::string(16));
   EXPECT_EQ(av->key_size, 16u);
@@ -509,7 +509,7 @@ TEST(SemaMaps, MapUsedBeforeAssignmentTakesItsType) {
 TEST(SemaMaps, IncrementCreatesIntegerMap) {
   auto a = ok("BEGIN { @n++; @k[comm]++; }");
   EXPECT_EQ(a.map("@n")->value, Type::i64());
-  EXPECT_EQ(a.map("@n")->value_kind, MapValueKind::Plain);
+  EXPECT_EQ(a.map("@n")->agg.name, "");
   EXPECT_EQ(a.map("@k")->key, Type::string(16));
 }
 

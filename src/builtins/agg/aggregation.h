@@ -1,0 +1,49 @@
+// The compile half of an aggregation (count, sum, hist...): its type rule,
+// parameters, per-CPU value layout and lowering, one file per aggregation in
+// this directory. The runtime half (reduce, sort, print) is runtime/agg/; the
+// two share only AggregationRef (name + parameters) and MapSpec::value_size.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "builtins/registry.h"
+
+namespace probe {
+
+// What the compiler knows about one aggregation.
+struct AggregationDef {
+  const char *name;  // as called: "lhist"
+  // Reads the call's constant parameters (lhist's min, max, step) into
+  // params, reporting bad ones; nullptr when it has none.
+  bool (*params)(Sema &, ast::Call &, std::vector<int64_t> *params) = nullptr;
+  // Bytes of one CPU's value for these parameters (a multiple of 8).
+  uint32_t (*value_size)(const std::vector<int64_t> &params);
+  // Updates the per-CPU entry for key storage `key` with the call's value.
+  void (*lower)(Lowering &, ast::Call &, ast::Map &, llvm::Value *key);
+};
+
+// A BuiltinFunc for aggregation def: `@m[k] = NAME(args)` only.
+BuiltinFunc aggregation_func(const AggregationDef &def, const char *signature, int min_args, int max_args,
+                             Type (*type)(Sema &, ast::Call &));
+
+// Type rule of aggregations whose first argument is an integer value.
+Type agg_int_arg(Sema &S, ast::Call &c);
+
+// Looks up the map entry; runs existing(ptr) on it if present, else fills a
+// zeroed value_size slot with init(slot) and inserts it.
+void agg_upsert(Lowering &L, ast::Map &m, llvm::Value *key, const std::function<void(llvm::Value *)> &existing,
+                const std::function<void(llvm::Value *)> &init);
+
+// *p += delta (i64).
+void agg_add(Lowering &L, llvm::Value *p, llvm::Value *delta);
+
+// The per-aggregation definitions, one per file; registry.cpp lists them.
+BuiltinFunc count_aggregation();
+BuiltinFunc sum_aggregation();
+BuiltinFunc min_aggregation();
+BuiltinFunc max_aggregation();
+BuiltinFunc avg_aggregation();
+
+}  // namespace probe

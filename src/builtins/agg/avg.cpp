@@ -1,0 +1,30 @@
+// avg(v): mean per key. Layout: {i64 sum; u64 count} per CPU, both summed in
+// user space; prints sum / count (integer division, like bpftrace).
+#include "builtins/agg/aggregation.h"
+#include "codegen/lowering.h"
+
+namespace probe {
+
+namespace {
+
+void lower(Lowering &L, ast::Call &c, ast::Map &m, llvm::Value *key) {
+  llvm::Value *v = L.value(*c.args[0]);
+  agg_upsert(
+      L, m, key,
+      [&](llvm::Value *p) {
+        agg_add(L, p, v);
+        agg_add(L, L.gep(p, 8), L.const_i64(1));
+      },
+      [&](llvm::Value *s) {
+        L.b().CreateStore(v, s);
+        L.b().CreateStore(L.const_i64(1), L.gep(s, 8));
+      });
+}
+
+const AggregationDef kAvg{"avg", nullptr, [](const std::vector<int64_t> &) { return 16u; }, lower};
+
+}  // namespace
+
+BuiltinFunc avg_aggregation() { return aggregation_func(kAvg, "@m = avg(value)", 1, 1, agg_int_arg); }
+
+}  // namespace probe

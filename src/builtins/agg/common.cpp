@@ -1,0 +1,45 @@
+// Services shared by the aggregations' lowerings.
+#include "builtins/agg/aggregation.h"
+#include "codegen/lowering.h"
+#include "frontend/sema/sema.h"
+
+namespace probe {
+
+BuiltinFunc aggregation_func(const AggregationDef &def, const char *signature, int min_args, int max_args,
+                             Type (*type)(Sema &, ast::Call &)) {
+  BuiltinFunc f{def.name, signature, min_args, max_args, type};
+  f.aggregation = &def;
+  return f;
+}
+
+Type agg_int_arg(Sema &S, ast::Call &c) {
+  Type t = S.check(*c.args[0]);
+  if (t.kind == TypeKind::None) return t;
+  if (!t.is_integral()) {
+    S.diags().error(c.args[0]->loc, c.name + "() takes an integer, not " + t.to_string());
+    return Type::none();
+  }
+  return Type::void_();
+}
+
+void agg_upsert(Lowering &L, ast::Map &m, llvm::Value *key, const std::function<void(llvm::Value *)> &existing,
+                const std::function<void(llvm::Value *)> &init) {
+  llvm::Value *ptr = L.lookup(m.map_id, key);
+  llvm::Value *found = L.b().CreateIsNotNull(ptr);
+  L.if_then_else(
+      found, [&] { existing(ptr); },
+      [&] {
+        uint32_t size = L.map_spec(m.map_id).value_size;
+        llvm::Value *slot = L.temp(size, "init");
+        L.zero(slot, size);
+        init(slot);
+        L.update(m.map_id, key, slot, BPF_ANY);
+      });
+}
+
+void agg_add(Lowering &L, llvm::Value *p, llvm::Value *delta) {
+  auto &b = L.b();
+  b.CreateStore(b.CreateAdd(b.CreateLoad(L.i64(), p), delta), p);
+}
+
+}  // namespace probe
