@@ -10,7 +10,8 @@ namespace {
 
 // One entry per aggregation file in agg/.
 std::vector<BuiltinFunc> aggregation_funcs() {
-  return {count_aggregation(), sum_aggregation(), min_aggregation(), max_aggregation(), avg_aggregation()};
+  return {count_aggregation(), sum_aggregation(), min_aggregation(), max_aggregation(),
+          avg_aggregation(),   stats_aggregation(), hist_aggregation(), lhist_aggregation()};
 }
 
 const std::vector<BuiltinVar> &vars() {
