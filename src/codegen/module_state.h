@@ -10,7 +10,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 
 namespace probe {
 

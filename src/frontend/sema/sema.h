@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 #include "frontend/sema/btf_types.h"
 
 namespace probe {

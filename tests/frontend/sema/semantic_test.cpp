@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 #include "frontend/sema/sema.h"
 
 using namespace probe;
