@@ -26,6 +26,14 @@ int compare_values(const Type &t, const uint8_t *a, const uint8_t *b) {
       if (!t.is_signed) return uint64_t(x) < uint64_t(y) ? -1 : uint64_t(x) > uint64_t(y);
       return x < y ? -1 : x > y;
     }
+    case TypeKind::Pointer:
+    case TypeKind::Ksym:
+    case TypeKind::Kstack: {
+      uint64_t x, y;  // addresses and stack ids order as numbers, not as little-endian bytes
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, b, 8);
+      return x < y ? -1 : x > y;
+    }
     case TypeKind::String:
       return strncmp(reinterpret_cast<const char *>(a), reinterpret_cast<const char *>(b), t.size);
     case TypeKind::Tuple:
