@@ -73,8 +73,25 @@ llvm::Value *map_event_lower(Lowering &L, ast::Call &c) {
 
 }  // namespace
 
+bool is_aggregation_entry(Sema &S, ast::Map &m) {
+  if (m.keys.empty()) return false;
+  MapInfo *info = S.map_info(m);
+  return info && info->agg;
+}
+
 Type print_map_type(Sema &S, ast::Call &c) {
-  S.map_info(ast::as<ast::Map>(*c.args[0]));
+  auto &m = ast::as<ast::Map>(*c.args[0]);
+  if (!m.keys.empty()) {
+    if (c.args.size() > 1) {
+      S.diags().error(c.args[1]->loc, "print() of one map entry takes no top or div");
+      S.diags().hint("print the whole map: print(" + m.name + ", top, div)");
+      return Type::none();
+    }
+    S.check_keys(m);
+    c.id = -2;
+    return Type::void_();
+  }
+  S.map_info(m);
   for (size_t i = 1; i < c.args.size(); i++) {
     Type t = S.check(*c.args[i]);
     if (t.kind != TypeKind::None && !t.is_int()) {
@@ -88,7 +105,14 @@ Type print_map_type(Sema &S, ast::Call &c) {
 }
 
 llvm::Value *print_map_lower(Lowering &L, ast::Call &c) {
-  int id = ast::as<ast::Map>(*c.args[0]).map_id;
+  auto &m = ast::as<ast::Map>(*c.args[0]);
+  int id = m.map_id;
+  if (c.id == -2) {  // print(@agg[k]): the key travels, user space reads the entry
+    uint32_t ksize = L.map_spec(id).key_size;
+    llvm::Value *key = L.build_key(m);
+    L.emit_event(EventKind::PrintEntry, id, ksize, [&](llvm::Value *payload) { L.copy(payload, key, ksize); });
+    return nullptr;
+  }
   if (c.args.size() == 1) {
     L.emit_event(EventKind::PrintMap, id, 0, [](llvm::Value *) {});
     return nullptr;

@@ -250,6 +250,20 @@ Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format
   return Ok{};
 }
 
+Status print_entry(FdWriter &out, const MapSpec &spec, int fd, const uint8_t *key, OutputFormat format,
+                   const ValueContext *ctx) {
+  int ncpus = num_cpus(spec);
+  std::vector<uint8_t> raw(spec.percpu ? size_t(round8(spec.value_size)) * ncpus : spec.value_size);
+  // An absent key reads as the empty value (count 0, an empty histogram), as a plain map reads 0.
+  if (bpf_map_lookup_elem(fd, key, raw.data()) != 0 && errno != ENOENT)
+    return sys_error("cannot read map " + spec.name, errno);
+  MapEntry e{std::vector<uint8_t>(key, key + spec.key_size), reduce_percpu(spec, raw.data(), ncpus)};
+  bool json = format == OutputFormat::Json;
+  std::string v = value_text(spec, e, json, 1, ctx);
+  out.write(json ? "{\"type\": \"value\", \"data\": " + v + "}\n" : (v.empty() || v.back() != '\n' ? v + "\n" : v));
+  return Ok{};
+}
+
 Status clear_map(const MapSpec &spec, int fd) {
   for (auto &k : collect_keys(fd, spec.key_size)) {
     if (bpf_map_delete_elem(fd, k.data()) == 0 || errno == ENOENT) continue;
