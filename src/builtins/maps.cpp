@@ -1,6 +1,6 @@
-// Map functions: print(@m[, top[, div]]), clear, zero, delete, has_key.
+// Map functions: print(@m[, top[, div]]), clear, zero, delete, has_key, len.
 // Printing, clearing and zeroing happen in user space (an event names the
-// map); delete and has_key run in the kernel.
+// map); delete, has_key and len run in the kernel.
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
@@ -63,6 +63,14 @@ llvm::Value *has_key_lower(Lowering &L, ast::Call &c) {
   llvm::Value *p = L.lookup(m.map_id, L.build_key(m));
   return L.b().CreateZExt(L.b().CreateIsNotNull(p), L.i64());
 }
+
+// len(@m): entries in a map, counted in the kernel.
+Type len_type(Sema &S, ast::Call &c) {
+  if (whole_map_type(S, c).kind == TypeKind::None) return Type::none();
+  return Type::u64();
+}
+
+llvm::Value *len_lower(Lowering &L, ast::Call &c) { return L.map_len(ast::as<ast::Map>(*c.args[0]).map_id); }
 
 // An event naming the map (clear/zero).
 template <EventKind K>
@@ -132,6 +140,7 @@ std::vector<BuiltinFunc> map_funcs() {
       {"zero", "zero(@map)", 1, 1, whole_map_type, map_event_lower<EventKind::ZeroMap>},
       {"delete", "delete(@map[key]) or delete(@map, key)", 1, 2, delete_type, delete_lower},
       {"has_key", "has_key(@map, key)", 1, 2, has_key_type, has_key_lower},
+      {"len", "len(@map)", 1, 1, len_type, len_lower},
   };
 }
 
