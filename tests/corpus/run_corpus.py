@@ -281,6 +281,8 @@ class Runner:
 
         proc = subprocess.Popen(cmd, cwd=self.src, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        # AFTER commands can signal probe itself (e.g. SIGUSR1 to print the maps).
+        extra["{probe_pid}"] = str(proc.pid)
         out_raw, err_raw = [], []
         attached = threading.Event()
 
