@@ -206,7 +206,10 @@ class Runner:
             return "FAIL", f"did not exit within {KILL_GRACE:g}s of SIGINT (killed)", ex.details()
         failure = self.check(case, ex)
         if failure:
-            return "FAIL", failure, ex.details()
+            # A multi-line failure (STDOUT's diff): its first line on the case's
+            # line, the rest with the details.
+            head, _, rest = failure.partition("\n")
+            return "FAIL", head, (rest + "\n" if rest else "") + ex.details()
         return "PASS", "", ""
 
     def execute(self, case, binary=None, prog=None, args=None):
@@ -481,7 +484,7 @@ def exact_mismatch(key, want, got):
         shown.append("    " + (d + "$" if not d.startswith(("---", "+++", "@@")) else d))
     if len(shown) > 80:
         shown = shown[:80] + ["    ...[diff truncated]"]
-    return f"{key} differs (- expected, + actual, $ = end of line):\n" + "\n".join(shown)
+    return f"{key} differs (diff: - expected, + actual, $ = end of line)\n" + "\n".join(shown)
 
 
 def regex_mismatch(rxs, got):
