@@ -21,6 +21,7 @@ struct Config {
   std::string emit_elf;       // --emit-elf FILE
   std::string cmd;            // -c CMD
   std::optional<pid_t> pid;   // -p PID, or the child's pid with -c
+  bool pid_filter = false;    // -p: uprobes fire in that process only (-c traces the binary everywhere, like bpftrace)
   std::vector<std::string> params;  // positional parameters $1..$N
   OutputFormat format = OutputFormat::Text;
   unsigned str_size = 64;          // default capacity of str() results

@@ -107,6 +107,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
           return 2;
         }
         a.cfg.pid = static_cast<pid_t>(pid);
+        a.cfg.pid_filter = true;
         break;
       }
       case 'd': {
@@ -229,7 +230,8 @@ int run(int argc, char **argv) {
     return 1;
   }
   // The -c child is spawned (held before exec) before compiling: its pid is
-  // `cpid` and filters uprobes; the destructor kills it on any error path.
+  // `cpid` and resolves binaries in its namespace (uprobes still fire in every
+  // process, as with bpftrace); the destructor kills it on any error path.
   std::optional<ChildProcess> child;
   if (!cfg.cmd.empty()) {
     auto c = ChildProcess::spawn_held(cfg.cmd);

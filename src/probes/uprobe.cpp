@@ -105,7 +105,7 @@ class UprobeProvider : public ProbeProvider {
 
   Result<std::vector<BpfLink>> attach(const ProbeProgram &p, bpf_program *prog,
                                       const Config &cfg) const override {
-    auto link = attach_uprobe(prog, p.path, p.offset, ret_, cfg.pid ? *cfg.pid : -1);
+    auto link = attach_uprobe(prog, p.path, p.offset, ret_, cfg.pid && cfg.pid_filter ? *cfg.pid : -1);
     // ENOTSUPP: the kernel cannot place a uprobe on this function's first
     // instruction (libc's pthread_spin_lock); one such match must not stop
     // `uprobe:libc:*`.

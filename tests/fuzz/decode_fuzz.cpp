@@ -39,6 +39,7 @@ const char *const kPrograms[] = {
     R"(BEGIN { printf("%ld %lld %lu %llu %lx %llX %hhd %hd\n", -9, 9, 4, 4, 4, 3, (int8)-1, (int16)-2); print((int8)-1); print((uint16)65535); print((int32)-7); print(comm); })",
     R"(BEGIN { print((1, "a", (2, "bc"))); $t = (pid, comm, nsecs); print($t); printf("%s %s\n", str($1), probe); })",
     R"(BEGIN { @c[pid, comm] = count(); @s[1] = sum(5); @mn[(int8)1] = min(3); @mx["k"] = max(4); @av = avg(2); @p[1, 2] = (3, "s"); @x = -1; @str[comm] = "v"; })",
+    R"(BEGIN { @h[comm] = hist(pid); @k = hist(pid, 3); @l[1] = lhist(pid, 0, 100, 7); @st = stats(pid); @u = sum((uint64)pid); @ptr = curtask; })",
     R"(kprobe:vfs_read { @[kstack] = count(); @f[func] = count(); print(ksym(arg0)); printf("%s %s\n", ksym(arg1), func); print(kstack); })",
     R"(BEGIN { print(curtask->comm); print(curtask->cpus_mask); @m[curtask->comm] = curtask->pid; printf("%s %d %p\n", curtask->comm, curtask->se.on_rq, curtask->mm); })",
     R"(tracepoint:syscalls:sys_enter_openat { printf("%s %d %s\n", str(args->filename), args->flags, comm); @[str(args->filename)] = count(); })",
@@ -144,12 +145,12 @@ void maps(const CompiledProgram &prog, bool json, Reader &r) {
     } else {
       e.value = r.bytes(spec.value_size);
     }
-    (void)entry_number(spec, e.value.data());
     entries.push_back(std::move(e));
   }
   sort_entries(spec, entries);
   ValueContext vc = value_context();
-  (void)(json ? format_map_json(spec, entries, &vc) : format_map_text(spec, entries, &vc));
+  uint64_t top = r.u8() % 4, div = r.u8() % 3;  // print(@m, top, div); div 0 must not trap
+  (void)(json ? format_map_json(spec, entries, &vc, top, div) : format_map_text(spec, entries, &vc, top, div));
   (void)(json ? format_map_text(spec, entries, nullptr) : format_map_json(spec, entries, nullptr));
 }
 
