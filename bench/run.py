@@ -883,7 +883,7 @@ def main():
     ap.add_argument("--ref", default="/work/shared/bench-reference", help="bench-reference directory")
     ap.add_argument("--hist-ref", default=os.path.join(ROOT, "bench", "reference", "hist"),
                     help="hand-written hist reference (bench/reference/hist)")
-    ap.add_argument("--hist-events", type=int, default=None, help="umask() calls per hist run (default 500000)")
+    ap.add_argument("--hist-events", type=int, default=None, help="umask() calls per hist run (default 2,000,000)")
     ap.add_argument("--events", type=int, default=None, help="getppid() calls per per-event run (default 500000)")
     ap.add_argument("--tput-events", type=int, default=None, help="events per throughput run (default 1000000)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
@@ -897,7 +897,7 @@ def main():
     rounds = 2 if a.quick and a.rounds == 5 else a.rounds
     n_ev = a.events or (30000 if a.quick else 500000)
     n_tp = a.tput_events or (50000 if a.quick else 1000000)
-    n_hist = a.hist_events or (30000 if a.quick else 500000)
+    n_hist = a.hist_events or (30000 if a.quick else 2000000)
 
     ensure_packages()
     tmp = tempfile.mkdtemp(prefix="probe-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
