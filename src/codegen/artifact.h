@@ -17,6 +17,7 @@ inline constexpr const char *kEventsMap = "events";     // BPF_MAP_TYPE_RINGBUF
 inline constexpr const char *kLostMap = "lost_events";  // per-CPU array[1] of u64
 inline constexpr const char *kStackMap = "stacks";      // stack traces, when kstack is used
 inline constexpr uint32_t kMaxStackDepth = 127;         // frames kept per stack
+inline constexpr const char *kZerosMap = "zeros";       // array[1] of zeros: new histogram entries
 
 // The first 8 bytes of every ring-buffer record.
 struct EventHeader {

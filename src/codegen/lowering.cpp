@@ -93,6 +93,12 @@ llvm::Value *Lowering::map_ptr(int id) { return ms_.user_maps.at(id); }
 
 llvm::Value *Lowering::stack_map() { return ms_.stack_map(); }
 
+llvm::Value *Lowering::zeros() {
+  llvm::Value *key = temp(4, "zkey");
+  b_->CreateStore(llvm::ConstantInt::get(i32(), 0), key);
+  return helper(BPF_FUNC_map_lookup_elem, ptr(), {ms_.zeros_map(), key});
+}
+
 llvm::Value *Lowering::lookup(int map_id, llvm::Value *key) {
   return helper(BPF_FUNC_map_lookup_elem, ptr(), {map_ptr(map_id), key});
 }

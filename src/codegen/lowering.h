@@ -61,6 +61,9 @@ class Lowering {
   llvm::Value *map_ptr(int id);
   // The stack-trace map (defined on first use).
   llvm::Value *stack_map();
+  // Pointer to zeroed bytes as large as any aggregation value (null only if
+  // the kernel lost the zeros map's entry: callers check).
+  llvm::Value *zeros();
   // Zeroed key storage for m's keys (u64 0 for scalar maps).
   llvm::Value *build_key(ast::Map &m);
   // bpf_map_lookup_elem: pointer to the value or null.

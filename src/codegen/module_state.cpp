@@ -4,6 +4,8 @@
 
 #include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/IR/Constants.h>
+#include <algorithm>
+
 #include <llvm/IR/GlobalVariable.h>
 
 namespace probe {
@@ -124,6 +126,15 @@ llvm::GlobalVariable *ModuleState::stack_map() {
   if (!stacks)
     stacks = define_map(kStackMap, BPF_MAP_TYPE_STACK_TRACE, 4096, 4, 8 * kMaxStackDepth);
   return stacks;
+}
+
+llvm::GlobalVariable *ModuleState::zeros_map() {
+  if (!zeros) {
+    uint32_t size = 8;
+    for (const auto &m : pass.maps) size = std::max(size, m.value_size);
+    zeros = define_map(kZerosMap, BPF_MAP_TYPE_ARRAY, 1, 4, size);
+  }
+  return zeros;
 }
 
 void ModuleState::finalize() {

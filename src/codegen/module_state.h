@@ -10,7 +10,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 
 namespace probe {
 
@@ -22,6 +22,9 @@ class ModuleState {
   llvm::Function *create_program(const ExpandedProbe &p);
   // The stack-trace map, defined on first use (kstack).
   llvm::GlobalVariable *stack_map();
+  // A read-only array of zeros as large as the largest aggregation value:
+  // the initial value of a new histogram entry (too large for the stack).
+  llvm::GlobalVariable *zeros_map();
   // Finishes debug info; call once after all programs are lowered.
   void finalize();
 
@@ -35,6 +38,7 @@ class ModuleState {
   llvm::GlobalVariable *events = nullptr;
   llvm::GlobalVariable *lost = nullptr;
   llvm::GlobalVariable *stacks = nullptr;
+  llvm::GlobalVariable *zeros = nullptr;
   // Set when a probe other than BEGIN/END emits events: the ring buffer
   // then gets its full size; otherwise a small one (it is resident memory).
   bool hot_output = false;
