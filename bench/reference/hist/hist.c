@@ -1,6 +1,7 @@
 // Loader for hist.bpf.c: `hist PROGRAM N GEN` loads and attaches PROGRAM (hist_array or
 // hist_hash), runs `GEN N` (its "X ns/call" line goes to our stdout), then sums the per-CPU
-// buckets and prints them one a line as "BUCKET COUNT" (non-zero buckets only) after "buckets:".
+// buckets and prints them one a line as "BUCKET COUNT" (non-zero buckets only) after "buckets:",
+// preceded by the program's run_time_ns and run_cnt (kernel bpf_stats).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@ int main(int argc, char **argv) {
   if (c == 0) { execl(argv[3], argv[3], argv[2], (char *)NULL); _exit(127); }
   int st;
   if (waitpid(c, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) { fprintf(stderr, "generator failed\n"); return 1; }
+  // The kernel's own account of the program (nonzero only while someone holds BPF_ENABLE_STATS).
+  struct bpf_prog_info info = {0};
+  __u32 len = sizeof info;
+  if (!bpf_obj_get_info_by_fd(bpf_program__fd(bpf_object__find_program_by_name(obj, which)), &info, &len))
+    printf("run_time_ns %llu run_cnt %llu\n", (unsigned long long)info.run_time_ns, (unsigned long long)info.run_cnt);
   bpf_link__destroy(l);
   int ncpu = libbpf_num_possible_cpus();
   int fd = bpf_map__fd(bpf_object__find_map_by_name(obj, strcmp(which, "hist_hash") ? "hist" : "hist_h"));
