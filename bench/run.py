@@ -934,7 +934,7 @@ def report(res, meta):
             % (meta["date"], meta["machine"]["cpu"], meta["machine"]["nproc"], meta["machine"]["memory"],
                meta["machine"]["kernel"], "/".join(meta["machine"]["loadavg_start"]), meta["probe_version"],
                meta["bpftrace_version"], meta["rounds"]))
-    return head + "\n\n" + "\n".join(L) + "\n\nGoals:\n\n" + "\n".join(G) + "\n"
+    return head + "\n\n" + "\n".join(L).lstrip("\n") + "\n\nGoals:\n\n" + "\n".join(G) + "\n"
 
 
 # ---------------------------------------------------------------- main
