@@ -1,6 +1,6 @@
-// Map functions: print(@m[, top[, div]]), clear, zero, delete, has_key.
+// Map functions: print(@m[, top[, div]]), clear, zero, delete, has_key, len.
 // Printing, clearing and zeroing happen in user space (an event names the
-// map); delete and has_key run in the kernel.
+// map); delete, has_key and len run in the kernel.
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
@@ -64,6 +64,14 @@ llvm::Value *has_key_lower(Lowering &L, ast::Call &c) {
   return L.b().CreateZExt(L.b().CreateIsNotNull(p), L.i64());
 }
 
+// len(@m): entries in a map, counted in the kernel.
+Type len_type(Sema &S, ast::Call &c) {
+  if (whole_map_type(S, c).kind == TypeKind::None) return Type::none();
+  return Type::u64();
+}
+
+llvm::Value *len_lower(Lowering &L, ast::Call &c) { return L.map_len(ast::as<ast::Map>(*c.args[0]).map_id); }
+
 // An event naming the map (clear/zero).
 template <EventKind K>
 llvm::Value *map_event_lower(Lowering &L, ast::Call &c) {
@@ -73,8 +81,25 @@ llvm::Value *map_event_lower(Lowering &L, ast::Call &c) {
 
 }  // namespace
 
+bool is_aggregation_entry(Sema &S, ast::Map &m) {
+  if (m.keys.empty()) return false;
+  MapInfo *info = S.map_info(m);
+  return info && info->agg;
+}
+
 Type print_map_type(Sema &S, ast::Call &c) {
-  S.map_info(ast::as<ast::Map>(*c.args[0]));
+  auto &m = ast::as<ast::Map>(*c.args[0]);
+  if (!m.keys.empty()) {
+    if (c.args.size() > 1) {
+      S.diags().error(c.args[1]->loc, "print() of one map entry takes no top or div");
+      S.diags().hint("print the whole map: print(" + m.name + ", top, div)");
+      return Type::none();
+    }
+    S.check_keys(m);
+    c.id = -2;
+    return Type::void_();
+  }
+  S.map_info(m);
   for (size_t i = 1; i < c.args.size(); i++) {
     Type t = S.check(*c.args[i]);
     if (t.kind != TypeKind::None && !t.is_int()) {
@@ -88,7 +113,14 @@ Type print_map_type(Sema &S, ast::Call &c) {
 }
 
 llvm::Value *print_map_lower(Lowering &L, ast::Call &c) {
-  int id = ast::as<ast::Map>(*c.args[0]).map_id;
+  auto &m = ast::as<ast::Map>(*c.args[0]);
+  int id = m.map_id;
+  if (c.id == -2) {  // print(@agg[k]): the key travels, user space reads the entry
+    uint32_t ksize = L.map_spec(id).key_size;
+    llvm::Value *key = L.build_key(m);
+    L.emit_event(EventKind::PrintEntry, id, ksize, [&](llvm::Value *payload) { L.copy(payload, key, ksize); });
+    return nullptr;
+  }
   if (c.args.size() == 1) {
     L.emit_event(EventKind::PrintMap, id, 0, [](llvm::Value *) {});
     return nullptr;
@@ -108,6 +140,7 @@ std::vector<BuiltinFunc> map_funcs() {
       {"zero", "zero(@map)", 1, 1, whole_map_type, map_event_lower<EventKind::ZeroMap>},
       {"delete", "delete(@map[key]) or delete(@map, key)", 1, 2, delete_type, delete_lower},
       {"has_key", "has_key(@map, key)", 1, 2, has_key_type, has_key_lower},
+      {"len", "len(@map)", 1, 1, len_type, len_lower},
   };
 }
 

@@ -69,7 +69,9 @@ llvm::Value *printf_lower(Lowering &L, ast::Call &c) {
 // print(@map) prints the whole map; print(expr) prints one value.
 Type print_type(Sema &S, ast::Call &c) {
   auto &arg = *c.args[0];
-  if (arg.kind == ast::ExprKind::Map && ast::as<ast::Map>(arg).keys.empty()) return print_map_type(S, c);
+  if (arg.kind == ast::ExprKind::Map && (ast::as<ast::Map>(arg).keys.empty() || c.args.size() > 1 ||
+                                         is_aggregation_entry(S, ast::as<ast::Map>(arg))))
+    return print_map_type(S, c);
   if (c.args.size() > 1) {
     S.diags().error(c.args[1]->loc, "print(value) takes one argument; top and div are for maps");
     S.diags().hint("usage: print(@map[, top[, div]]) or print(value)");
@@ -88,7 +90,7 @@ Type print_type(Sema &S, ast::Call &c) {
 
 llvm::Value *print_lower(Lowering &L, ast::Call &c) {
   auto &arg = *c.args[0];
-  if (c.id < 0) return print_map_lower(L, c);
+  if (c.id < 0) return print_map_lower(L, c);  // print(@m[, top, div]) and print(@agg[k])
   uint32_t size = storage_size(L.print_spec(c.id).type);
   L.emit_event(EventKind::Print, c.id, size, [&](llvm::Value *payload) { L.store_into(arg, payload); });
   return nullptr;

@@ -32,6 +32,7 @@ enum class EventKind : uint32_t {
   Exit = 4,      // stop tracing
   ClearMap = 5,  // id -> MapSpec index
   ZeroMap = 6,   // id -> MapSpec index
+  PrintEntry = 7,  // id -> MapSpec index; payload is one key: print(@agg[k]) prints its value
 };
 
 // One printf call site: its format and where each argument sits in the payload.

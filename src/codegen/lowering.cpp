@@ -99,6 +99,13 @@ llvm::Value *Lowering::zeros() {
   return helper(BPF_FUNC_map_lookup_elem, ptr(), {ms_.zeros_map(), key});
 }
 
+llvm::Value *Lowering::map_len(int map_id) {
+  llvm::Value *n = temp(8, "len");
+  store_i64(const_i64(0), n);
+  helper(BPF_FUNC_for_each_map_elem, i64(), {map_ptr(map_id), ms_.count_callback(), n, const_i64(0)});
+  return b_->CreateLoad(i64(), n);
+}
+
 llvm::Value *Lowering::lookup(int map_id, llvm::Value *key) {
   return helper(BPF_FUNC_map_lookup_elem, ptr(), {map_ptr(map_id), key});
 }

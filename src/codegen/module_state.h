@@ -25,6 +25,8 @@ class ModuleState {
   // A read-only array of zeros as large as the largest aggregation value:
   // the initial value of a new histogram entry (too large for the stack).
   llvm::GlobalVariable *zeros_map();
+  // The bpf_for_each_map_elem callback that counts entries into *ctx (len()).
+  llvm::Function *count_callback();
   // Finishes debug info; call once after all programs are lowered.
   void finalize();
 
@@ -39,6 +41,7 @@ class ModuleState {
   llvm::GlobalVariable *lost = nullptr;
   llvm::GlobalVariable *stacks = nullptr;
   llvm::GlobalVariable *zeros = nullptr;
+  llvm::Function *count_cb = nullptr;
   // Set when a probe other than BEGIN/END emits events: the ring buffer
   // then gets its full size; otherwise a small one (it is resident memory).
   bool hot_output = false;

@@ -94,6 +94,7 @@ int dispatch(EventLoop::State &s, const void *data, size_t size) {
       st = s.out->print_map(h.id, top_div[0], top_div[1]);
       break;
     }
+    case EventKind::PrintEntry: st = s.out->print_entry(h.id, payload, psize); break;
     case EventKind::ClearMap: st = s.out->clear_map(h.id); break;
     case EventKind::ZeroMap: st = s.out->zero_map(h.id); break;
     case EventKind::Exit:

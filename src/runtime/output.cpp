@@ -55,6 +55,13 @@ Status Output::print_map(uint32_t index, uint64_t top, uint64_t div) {
   return st;
 }
 
+Status Output::print_entry(uint32_t index, const uint8_t *key, size_t size) {
+  if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
+    return make_error("print of unknown map #" + std::to_string(index));
+  if (size < prog_.maps[index].key_size) return make_error("truncated print event");
+  return probe::print_entry(out_, prog_.maps[index], map_fds_[index], key, format_, &values_);
+}
+
 Status Output::clear_map(uint32_t index) {
   if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
     return make_error("clear of unknown map #" + std::to_string(index));

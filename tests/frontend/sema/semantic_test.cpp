@@ -447,6 +447,39 @@ TEST(SemaMaps, TwoAggregationKinds) {
   EXPECT_EQ(d.message, "map '@c' already aggregates with count_t; cannot also use sum_t");
 }
 
+TEST(SemaMaps, AggregationParametersAreRecorded) {
+  auto a = ok("BEGIN { @l = lhist(1, 0, 100, 10); @h = hist(1, 3); @k = hist(2); }");
+  EXPECT_EQ(a.map("@l")->agg.params, (std::vector<int64_t>{0, 100, 10}));
+  EXPECT_EQ(a.map("@l")->value_size, 12u * 8);  // (..., 0), 10 buckets, [100, ...)
+  EXPECT_EQ(a.map("@h")->agg.params, std::vector<int64_t>{3});
+  EXPECT_EQ(a.map("@k")->value_size, 65u * 8);
+}
+
+TEST(SemaMaps, OneMapKeepsOneParameterSet) {
+  Diagnostic d = first_error("BEGIN { @l = lhist(1, 0, 100, 10); @l = lhist(2, 0, 50, 10); }");
+  EXPECT_EQ(d.message, "map '@l' already holds lhist() with other parameters (0, 100, 10); one map keeps one set");
+}
+
+TEST(SemaMaps, LhistParameterErrors) {
+  EXPECT_EQ(first_error("BEGIN { @l = lhist(1, -10, 10, 5); }").message,
+            "lhist() min must be non-negative (provided min -10)");
+  EXPECT_EQ(first_error("BEGIN { @l = lhist(1, 10, 0, 1); }").message,
+            "lhist() min must be less than max (provided min 10 and max 0)");
+  EXPECT_EQ(first_error("BEGIN { @l = lhist(1, 0, 10, 0); }").message, "lhist() step must be >= 1 (0 provided)");
+  EXPECT_EQ(first_error("BEGIN { @l = lhist(1, 0, 100000, 1); }").message,
+            "lhist() too many buckets, must be <= 1000 (would need 100000)");
+  EXPECT_EQ(first_error("BEGIN { $x = 10; @l = lhist(1, 0, $x, 1); }").message,
+            "lhist() expects an integer literal here");
+  EXPECT_EQ(first_error("BEGIN { @h = hist(1, 6); }").message, "hist() k must be 0 to 5 (provided 6)");
+}
+
+TEST(SemaMaps, AggregationsAreNotIntegers) {
+  EXPECT_EQ(first_error("BEGIN { @c = count(); @y = @c + 1; }").message,
+            "cannot read the value of @c in a probe: it holds per-CPU count_t values");
+  EXPECT_EQ(first_error("BEGIN { @h = hist(1); $x = @h; }").message,
+            "cannot read the value of @h in a probe: it holds per-CPU hist_t values");
+}
+
 TEST(SemaMaps, IncrementOfAggregation) {
   Diagnostic d = first_error("BEGIN { @c = count(); @c++; }");
   EXPECT_EQ(d.message, "map '@c' holds count_t; '++' needs integers");
