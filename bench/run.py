@@ -364,7 +364,7 @@ def per_event_scripts():
     }
 
 
-HAND_NAME = {"empty": "empty", "count_comm": "count_comm", "printf": "print_ev"}
+HAND_NAME = {"empty": "empty", "count_comm": "count_comm", "printf": "print_ev", "hist": "hist_array"}
 
 
 def w_per_event(tools, rounds, n, res, tmp):
@@ -412,6 +412,156 @@ def w_per_event(tools, rounds, n, res, tmp):
             for r in rs:
                 if r.get("ns_per_call") is not None:
                     r["added_ns"] = r["ns_per_call"] - base_med
+
+
+# ---------------------------------------------------------------- hist: @ = hist(x) per event
+
+HIST_SCRIPT = "tracepoint:syscalls:sys_enter_umask { @ = hist(args->mask); }"
+HIST_HAND = {"hand": "hist_array", "hand_hash": "hist_hash"}  # hist.bpf.c programs
+SUFFIX = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50, "E": 1 << 60}
+
+
+def hist_bucket(v):
+    """bpftrace 0.17's hist bucket: 0 = negative, 1 = zero, 2 + floor(log2 v) for v >= 1."""
+    return 0 if v < 0 else 1 if v == 0 else 1 + v.bit_length()
+
+
+def hist_expected(n):
+    """Bucket counts of genarg N: umask(i - 2) for i in 0..N-1, i.e. the values -2 .. N-3."""
+    exp, lo, hi = {0: 2, 1: 1}, 1, n - 3
+    while lo <= hi:
+        top = min(hi, 2 * lo - 1)
+        exp[hist_bucket(lo)] = top - lo + 1
+        lo *= 2
+    return exp
+
+
+def parse_hist_text(text):
+    """Bucket -> count from bpftrace-style hist lines: `(..., 0)`, `[0]`, `[1]`, `[4, 8)`, `[1K, 2K)`."""
+    out = {}
+    for m in re.finditer(r"^(\(\.\.\., 0\)|\[(-?\d+)([KMGTPE]?)(?:, [^)\]]*)?[\])])\s+(\d+) \|", text, re.M):
+        if m.group(1).startswith("(..."):
+            b = 0
+        else:
+            b = hist_bucket(int(m.group(2)) * SUFFIX[m.group(3)])
+        out[b] = out.get(b, 0) + int(m.group(4))
+    return out
+
+
+def hist_check(got, n):
+    """Compares a histogram with the generator's: every bucket holds at least the expected count and the
+    total excess (umask calls of other processes: shells, package tools) stays under 0.1 % of n."""
+    exp = hist_expected(n)
+    short = {b: (c, got.get(b, 0)) for b, c in exp.items() if got.get(b, 0) < c}
+    extra = sum(got.values()) - n
+    return {"hist_ok": not short and 0 <= extra <= max(10, n // 1000), "hist_extra": extra,
+            **({"hist_short": {str(b): v for b, v in short.items()}} if short else {})}
+
+
+class BpfStats:
+    """Holds the kernel's BPF run-time accounting on (bpf(BPF_ENABLE_STATS), run_time_ns/run_cnt per
+    program) while open. The kernel counts holders and turns it off when the last fd closes, so this
+    does not disturb anyone else's setting of kernel.bpf_stats_enabled."""
+
+    def __init__(self):
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        attr = ctypes.create_string_buffer(16)  # bpf_attr.enable_stats.type = BPF_STATS_RUN_TIME (0)
+        self.fd = libc.syscall(321, 32, attr, 16)  # __NR_bpf (x86-64), BPF_ENABLE_STATS
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "BPF_ENABLE_STATS")
+
+    def close(self):
+        os.close(self.fd)
+
+
+def prog_run_ns(progs):
+    """ns per run of the (single) tracepoint program among progs, from bpftool's run_time_ns/run_cnt."""
+    tp = [p for p in progs if p["type"] == "tracepoint" and p.get("run_cnt")]
+    return (tp[0]["run_time_ns"] / tp[0]["run_cnt"], tp[0]["run_cnt"]) if len(tp) == 1 else (None, None)
+
+
+def run_genarg(tools, n, timeout=300):
+    p = subprocess.run([tools["genarg"], str(n)], capture_output=True, text=True, timeout=timeout)
+    return float(p.stdout.split()[0])
+
+
+def w_hist(tools, rounds, n, res, tmp):
+    """3b. ns added per umask() call by `@ = hist(args->mask)`: probe, bpftrace, the hand-written C (per-CPU
+    array and per-CPU hash) and nothing attached, interleaved in every round; each histogram is checked."""
+    out = os.path.join(tmp, "hist.txt")
+    key = "hist/hist"
+    res[key] = {"probe": [], "bpftrace": [], "hand": [], "hand_hash": [], "baseline": []}
+    for rnd, first in alternate(rounds):
+        if first == "bpftrace":  # alternate() yields each round twice (A B / B A): use its order once per round
+            continue
+        order = ["baseline", "probe", "bpftrace", "hand", "hand_hash"]
+        if (rnd + 1) % 2:
+            order.reverse()
+        for tool in order:
+            r = hist_run(tools, tool, n, out)
+            if rnd >= 0:
+                res[key][tool].append(r)
+    base = med(r["ns_per_call"] for r in res[key]["baseline"])
+    for tool, rs in res[key].items():
+        for r in rs:
+            if r.get("ns_per_call") is not None:
+                r["added_ns"] = r["ns_per_call"] - base
+    log("  %-32s done" % key)
+    # The same runs with the kernel's BPF stats on: ns spent inside the program per event, free of the
+    # scheduling noise of the end-to-end figure (and of the tracepoint's fixed cost, equal for all).
+    # Separate rounds: the accounting itself adds two clock reads per event to the end-to-end time.
+    key = "hist/prog_ns"
+    res[key] = {"probe": [], "bpftrace": [], "hand": [], "hand_hash": []}
+    try:
+        stats = BpfStats()
+    except OSError as e:
+        log("  hist/prog_ns skipped: %s" % e)
+        del res[key]
+        return
+    try:
+        for rnd in range(rounds):
+            order = ["probe", "bpftrace", "hand", "hand_hash"]
+            for tool in (order if rnd % 2 == 0 else order[::-1]):
+                res[key][tool].append(hist_run(tools, tool, max(n // 4, 1000), out, stats=True))
+    finally:
+        stats.close()
+    log("  %-32s done" % key)
+
+
+def hist_run(tools, tool, n, out, stats=False):
+    """One hist run of tool (baseline = the generator alone): ns/call, the histogram check and, with
+    stats, the program's ns per run (prog_ns) and run count."""
+    if tool == "baseline":
+        return {"ns_per_call": run_genarg(tools, n)}
+    if tool.startswith("hand"):
+        p = subprocess.run([tools["hist"], HIST_HAND[tool], str(n), tools["genarg"]], cwd=tools["histdir"],
+                           capture_output=True, text=True, timeout=300)
+        m = re.search(r"([\d.]+) ns/call", p.stdout)
+        got = {int(b): int(c) for b, c in re.findall(r"^(\d+) (\d+)$", p.stdout, re.M)}
+        r = {"ns_per_call": float(m.group(1)) if m else None, **hist_check(got, n)}
+        st = re.search(r"run_time_ns (\d+) run_cnt (\d+)", p.stdout)
+        if stats and st and int(st.group(2)):
+            r.update(prog_ns=int(st.group(1)) / int(st.group(2)), run_cnt=int(st.group(2)))
+        if p.returncode:
+            r["error"] = p.stderr[-2000:]
+        return r
+    run = Run(tool_argv(tool, tools, HIST_SCRIPT), out_file=out, timeout=120 + n * 20e-6)
+    if not run.wait_attached():
+        run.stop()
+        r = run.finish(resend=True)
+        r["error"] = "not attached"
+        return r
+    ns = run_genarg(tools, n)
+    prog_ns, cnt = prog_run_ns(prog_stats(run.p.pid)) if stats else (None, None)
+    run.stop()
+    r = run.finish(resend=True)
+    r["ns_per_call"] = ns
+    if prog_ns is not None:
+        r.update(prog_ns=prog_ns, run_cnt=cnt)
+    with open(out, errors="replace") as f:
+        r.update(hist_check(parse_hist_text(f.read()), n))
+    return r
 
 
 def w_throughput(tools, rounds, n, res, tmp):
@@ -530,7 +680,8 @@ def prog_stats(pid):
         if pr.get("id") in ids:
             progs.append({"name": pr.get("name"), "type": pr.get("type"), "tag": pr.get("tag"),
                           "xlated": pr.get("bytes_xlated"), "jited": pr.get("bytes_jited"),
-                          "insns": (pr.get("bytes_xlated") or 0) // 8})
+                          "insns": (pr.get("bytes_xlated") or 0) // 8,
+                          "run_time_ns": pr.get("run_time_ns", 0), "run_cnt": pr.get("run_cnt", 0)})
     return progs
 
 
@@ -539,6 +690,7 @@ def w_bpf_cost(tools, res, tmp):
     scripts = dict(per_event_scripts())
     scripts["tput_printf"] = ('tracepoint:syscalls:sys_enter_getppid /comm == "gen"/ '
                               '{ @c++; printf("%d %s %d\\n", pid, comm, @c); }')
+    scripts["hist"] = HIST_SCRIPT
     res["bpf_cost"] = {}
     for name, script in scripts.items():
         row = {}
@@ -550,10 +702,16 @@ def w_bpf_cost(tools, res, tmp):
             row[tool] = [p for p in progs if p["type"] == "tracepoint"]
             row[tool + "_all"] = progs
         res["bpf_cost"][name] = row
-    # hand: load every program of hand.bpf.o, read their sizes, unpin
+    res["bpf_cost_hand"] = {}
+    for obj in (os.path.join(tools["refdir"], "hand.bpf.o"), os.path.join(tools["histdir"], "hist.bpf.o")):
+        res["bpf_cost_hand"].update(hand_prog_sizes(obj))
+
+
+def hand_prog_sizes(obj):
+    """Loads every program of a hand-written object with bpftool into bpffs, reads their sizes, unpins."""
     pin = "/sys/fs/bpf/probe_bench_hand"
     subprocess.run(["rm", "-rf", pin], timeout=10)
-    p = subprocess.run(["bpftool", "prog", "loadall", os.path.join(tools["refdir"], "hand.bpf.o"), pin],
+    p = subprocess.run(["bpftool", "prog", "loadall", obj, pin],
                        capture_output=True, text=True, timeout=60)
     hand = {}
     if p.returncode == 0:
@@ -569,7 +727,7 @@ def w_bpf_cost(tools, res, tmp):
                 hand[pr["name"]] = {"xlated": pr.get("bytes_xlated"), "jited": pr.get("bytes_jited"),
                                     "insns": pr.get("bytes_xlated", 0) // 8}
     subprocess.run(["rm", "-rf", pin], timeout=10)
-    res["bpf_cost_hand"] = hand
+    return hand
 
 
 # ---------------------------------------------------------------- report
@@ -610,11 +768,52 @@ def ratio(a, b):
     return None if a is None or b in (None, 0) else a / b
 
 
+def hist_report(h, prog, meta, goals):
+    """The `@ = hist(x)` table: added ns per event of each tool, ratios by median and by best round."""
+    L = ["", "Per-event `@ = hist(args->mask)` on `tracepoint:syscalls:sys_enter_umask`: `genarg N` calls "
+         "umask(i − 2) for i < N (%s calls a run), ns added per call over no tracing (baseline %s ns/call, "
+         "median (min–max)); hand-written C = `bench/reference/hist/` (per-CPU array, and per-CPU hash)."
+         % (meta.get("hist_calls", "?"), cell(h["baseline"], "ns_per_call", "ns")[0]), "",
+         "| measure | probe | bpftrace | hand C (array) | hand C (hash) | probe/bpftrace | probe/hand | "
+         "probe/hand (best rounds) |", "|---|---|---|---|---|---|---|---|"]
+    cs = {t: cell(h[t], "added_ns", "ns") for t in ("probe", "bpftrace", "hand", "hand_hash")}
+    best = {t: min((r["added_ns"] for r in h[t] if r.get("added_ns") is not None), default=None) for t in cs}
+    q1, q2 = ratio(cs["probe"][1], cs["bpftrace"][1]), ratio(cs["probe"][1], cs["hand"][1])
+    q3 = ratio(best["probe"], best["hand"])
+    f = lambda q: "%.2f×" % q if q else "—"  # noqa: E731
+    L.append("| hist: ns added per call | %s | %s | %s | %s | %s | %s | %s |" % (cs["probe"][0], cs["bpftrace"][0], cs["hand"][0],
+                                                            cs["hand_hash"][0], f(q1), f(q2), f(q3)))
+    ps = prog.get if prog else (lambda t: [])
+    pc = {t: cell(ps(t) or [], "prog_ns", "ns") for t in cs}
+    pbest = {t: min((r["prog_ns"] for r in ps(t) or [] if r.get("prog_ns")), default=None) for t in cs}
+    q4, q5 = ratio(pc["probe"][1], pc["hand"][1]), ratio(pc["probe"][1], pc["bpftrace"][1])
+    q6 = ratio(pbest["probe"], pbest["hand"])
+    if prog:
+        L.append("| hist: ns inside the BPF program per event (kernel bpf_stats) | %s | %s | %s | %s | %s | %s | %s |"
+                 % (pc["probe"][0], pc["bpftrace"][0], pc["hand"][0], pc["hand_hash"][0], f(q5), f(q4), f(q6)))
+    runs = {t: h[t] + (ps(t) or []) for t in cs}
+    ok = {t: "%d/%d" % (sum(1 for r in runs[t] if r.get("hist_ok")), len(runs[t])) for t in cs}
+    extra = max((r.get("hist_extra", 0) for t in cs for r in runs[t]), default=0)
+    L += ["", "Histograms equal to the generator's values (bucket by bucket, ≤ 0.1 %% extra events from other "
+          "processes' umask calls): probe %s, bpftrace %s, hand %s, hand (hash) %s runs; most extra events in "
+          "one run: %d." % (ok["probe"], ok["bpftrace"], ok["hand"], ok["hand_hash"], extra)]
+    goals.append(("per-event `hist` ≤ 1.1× hand-written C", q2 is not None and q2 <= 1.1,
+                  "%s (best rounds %s)" % (f(q2), f(q3))))
+    goals.append(("per-event `hist` below bpftrace", q1 is not None and q1 < 1, f(q1)))
+    if prog:
+        goals.append(("`hist` BPF program ns/event ≤ 1.1× hand-written C", q4 is not None and q4 <= 1.1,
+                      "%s (best rounds %s)" % (f(q4), f(q6))))
+    goals.append(("`hist` values right in every run", all(r.get("hist_ok") for t in cs for r in runs[t]),
+                  ", ".join("%s %s" % (t, ok[t]) for t in cs)))
+    return L
+
+
 def report(res, meta):
     L = []
     goals = []
-    L.append("| workload | metric | probe median (min–max) | bpftrace median (min–max) | probe/bpftrace |")
-    L.append("|---|---|---|---|---|")
+    if any(k.startswith("start/") for k in res):
+        L.append("| workload | metric | probe median (min–max) | bpftrace median (min–max) | probe/bpftrace |")
+        L.append("|---|---|---|---|---|")
     start_ratio, rss_ratio = [], []
     for key in sorted(k for k in res if k.startswith("start/")):
         _, name, mode = key.split("/")
@@ -651,6 +850,8 @@ def report(res, meta):
             if prog in ("count_comm", "printf"):
                 goals.append(("per-event `%s` ≤ 1.1× hand-written C" % prog, q2 is not None and q2 <= 1.1,
                               "%.2f×" % q2 if q2 else "—"))
+    if "hist/hist" in res:
+        L += hist_report(res["hist/hist"], res.get("hist/prog_ns"), meta, goals)
     if "throughput/printf" in res:
         t = res["throughput/printf"]
         L.append("")
@@ -706,7 +907,7 @@ def report(res, meta):
     if "bpf_cost" in res:
         L.append("")
         L.append("Loaded tracepoint program size (bpftool prog show: xlated insns / jited bytes; "
-                 "hand = hand.bpf.o loaded with bpftool prog loadall).")
+                 "hand = hand.bpf.o / hist.bpf.o loaded with bpftool prog loadall).")
         L.append("")
         L.append("| script | probe insns | bpftrace insns | hand insns | probe jited B | bpftrace jited B | hand jited B |")
         L.append("|---|---|---|---|---|---|---|")
@@ -733,12 +934,12 @@ def report(res, meta):
             % (meta["date"], meta["machine"]["cpu"], meta["machine"]["nproc"], meta["machine"]["memory"],
                meta["machine"]["kernel"], "/".join(meta["machine"]["loadavg_start"]), meta["probe_version"],
                meta["bpftrace_version"], meta["rounds"]))
-    return head + "\n\n" + "\n".join(L) + "\n\nGoals:\n\n" + "\n".join(G) + "\n"
+    return head + "\n\n" + "\n".join(L).lstrip("\n") + "\n\nGoals:\n\n" + "\n".join(G) + "\n"
 
 
 # ---------------------------------------------------------------- main
 
-ALL = ("start", "per_event", "throughput", "compile", "bpf_cost")
+ALL = ("start", "per_event", "hist", "throughput", "compile", "bpf_cost")
 
 
 def main():
@@ -748,6 +949,9 @@ def main():
     ap.add_argument("--only", default="", help="comma list of: " + ", ".join(ALL))
     ap.add_argument("--probe", help="probe binary (default build/probe, else build-bench/probe, else build it)")
     ap.add_argument("--ref", default="/work/shared/bench-reference", help="bench-reference directory")
+    ap.add_argument("--hist-ref", default=os.path.join(ROOT, "bench", "reference", "hist"),
+                    help="hand-written hist reference (bench/reference/hist)")
+    ap.add_argument("--hist-events", type=int, default=None, help="umask() calls per hist run (default 2,000,000)")
     ap.add_argument("--events", type=int, default=None, help="getppid() calls per per-event run (default 500000)")
     ap.add_argument("--tput-events", type=int, default=None, help="events per throughput run (default 1000000)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
@@ -761,6 +965,7 @@ def main():
     rounds = 2 if a.quick and a.rounds == 5 else a.rounds
     n_ev = a.events or (30000 if a.quick else 500000)
     n_tp = a.tput_events or (50000 if a.quick else 1000000)
+    n_hist = a.hist_events or (30000 if a.quick else 2000000)
 
     ensure_packages()
     tmp = tempfile.mkdtemp(prefix="probe-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
@@ -768,6 +973,8 @@ def main():
     tools = {"probe": find_probe(a.probe)}
     refdir = build_reference(a.ref, os.path.join(tmp, "ref"))
     tools.update(refdir=refdir, gen=os.path.join(refdir, "gen"), hand=os.path.join(refdir, "hand"))
+    histdir = build_reference(a.hist_ref, os.path.join(tmp, "hist"))
+    tools.update(histdir=histdir, genarg=os.path.join(histdir, "genarg"), hist=os.path.join(histdir, "hist"))
     signal.signal(signal.SIGTERM, lambda *_: (kill_all(), sys.exit(143)))
     try:
         git = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
@@ -779,13 +986,15 @@ def main():
                 version([tools["probe"], "--version"]), git,
                 time.strftime("%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(tools["probe"])))),
             "bpftrace_version": version(["bpftrace", "--version"]), "per_event_calls": n_ev,
-            "throughput_events": n_tp}
+            "throughput_events": n_tp, "hist_calls": n_hist}
     res = {}
     try:
         if "start" in only:
             log("start workloads"); w_start(tools, rounds, res)
         if "per_event" in only:
             log("per-event workloads (%d calls)" % n_ev); w_per_event(tools, rounds, n_ev, res, tmp)
+        if "hist" in only:
+            log("hist workload (%d calls)" % n_hist); w_hist(tools, rounds, n_hist, res, tmp)
         if "throughput" in only:
             log("throughput (%d events)" % n_tp); w_throughput(tools, rounds, n_tp, res, tmp)
         if "compile" in only:
