@@ -49,6 +49,10 @@ Type delete_type(Sema &S, ast::Call &c) { return entry_arg(S, c) ? Type::void_()
 
 llvm::Value *delete_lower(Lowering &L, ast::Call &c) {
   auto &m = ast::as<ast::Map>(*c.args[0]);
+  if (L.map_spec(m.map_id).array) {  // an array slot cannot be deleted: user space zeroes every CPU's
+    L.emit_event(EventKind::ClearMap, m.map_id, 0, [](llvm::Value *) {});
+    return nullptr;
+  }
   L.helper(BPF_FUNC_map_delete_elem, L.i64(), {L.map_ptr(m.map_id), L.build_key(m)});
   return nullptr;
 }

@@ -57,6 +57,10 @@ struct MapSpec {
   Type value;            // the stored type; Aggregation for count(), hist()...
   AggregationRef agg;    // which aggregation, with its parameters; empty name: plain values
   bool percpu = false;
+  // A one-entry per-CPU array (key u32 0) instead of a hash: key-less
+  // aggregations whose all-zero value means "no entry". The kernel inlines
+  // the lookup (no helper call per event); an all-zero value prints as absent.
+  bool array = false;
   uint32_t key_size = 8;
   uint32_t value_size = 8;  // one CPU's value: storage_size(value), or the aggregation's layout
 

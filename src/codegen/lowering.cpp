@@ -118,7 +118,10 @@ llvm::Value *Lowering::build_key(ast::Map &m) {
   const MapSpec &spec = map_spec(m.map_id);
   llvm::Value *key = temp(spec.key_size, "key");
   if (m.keys.empty()) {
-    store_i64(const_i64(0), key);
+    if (spec.key_size == 4)  // the one-entry array of a key-less aggregation
+      b_->CreateStore(llvm::ConstantInt::get(i32(), 0), key);
+    else
+      store_i64(const_i64(0), key);
     return key;
   }
   zero(key, spec.key_size);

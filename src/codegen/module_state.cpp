@@ -41,9 +41,14 @@ ModuleState::ModuleState(const PassContext &ctx) : pass(ctx) {
     nmi = nmi || p.prog.kind == ProbeKind::Interval || p.prog.kind == ProbeKind::Profile ||
           p.prog.kind == ProbeKind::Software;
   uint32_t flags = nmi ? 0 : BPF_F_NO_PREALLOC;
-  for (const auto &m : ctx.maps)
+  for (const auto &m : ctx.maps) {
+    if (m.array) {  // key-less aggregation: one preallocated slot per CPU
+      user_maps.push_back(define_map(m.bpf_name, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, m.value_size));
+      continue;
+    }
     user_maps.push_back(define_map(m.bpf_name, m.percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH,
                                    m.max_entries, m.key_size, m.value_size, flags));
+  }
 }
 
 llvm::DIType *ModuleState::byte_type(uint32_t size) {

@@ -219,7 +219,7 @@ std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &en
   return out + "}}\n";
 }
 
-Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd) {
+Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd, bool keep_zero) {
   int ncpus = num_cpus(spec);
   uint32_t slot = spec.percpu ? round8(spec.value_size) * ncpus : spec.value_size;
   std::vector<std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> raw;
@@ -235,14 +235,19 @@ Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd) {
   }
   std::vector<MapEntry> entries;
   entries.reserve(raw.size());
-  for (auto &[k, v] : raw) entries.push_back({std::move(k), reduce_percpu(spec, v.data(), ncpus)});
+  for (auto &[k, v] : raw) {
+    MapEntry e{std::move(k), reduce_percpu(spec, v.data(), ncpus)};
+    // An array's slot always exists: all zeros means nothing was recorded.
+    if (spec.array && !keep_zero && std::all_of(e.value.begin(), e.value.end(), [](uint8_t b) { return b == 0; })) continue;
+    entries.push_back(std::move(e));
+  }
   sort_entries(spec, entries);
   return entries;
 }
 
 Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format, const ValueContext *ctx,
-                 uint64_t top, uint64_t div) {
-  auto entries = read_map(spec, fd);
+                 uint64_t top, uint64_t div, bool keep_zero) {
+  auto entries = read_map(spec, fd, keep_zero);
   if (!entries) return entries.error();
   std::string text = format == OutputFormat::Json ? format_map_json(spec, *entries, ctx, top, div)
                                                   : format_map_text(spec, *entries, ctx, top, div);

@@ -37,11 +37,12 @@ std::string format_map_json(const MapSpec &spec, const std::vector<MapEntry> &en
                             const ValueContext *ctx = nullptr, uint64_t top = 0, uint64_t div = 1);
 
 // Reads every entry of the map behind fd (batch lookup, else key iteration), reduced and sorted.
-Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd);
+// keep_zero: an array map's all-zero slot is an entry (after zero(@m)), not absent.
+Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd, bool keep_zero = false);
 
 // Reads and prints one map (text: an empty map prints its blank line, like bpftrace 0.17).
 Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format,
-                 const ValueContext *ctx = nullptr, uint64_t top = 0, uint64_t div = 1);
+                 const ValueContext *ctx = nullptr, uint64_t top = 0, uint64_t div = 1, bool keep_zero = false);
 
 // The value of one entry as print(@m[k]) shows it (text ends with a newline;
 // JSON is a "value" message); an absent key prints the empty value.

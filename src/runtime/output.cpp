@@ -50,7 +50,8 @@ void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t s
 Status Output::print_map(uint32_t index, uint64_t top, uint64_t div) {
   if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
     return make_error("print of unknown map #" + std::to_string(index));
-  auto st = probe::print_map(out_, prog_.maps[index], map_fds_[index], format_, &values_, top, div);
+  bool keep_zero = index < zeroed_.size() && zeroed_[index];
+  auto st = probe::print_map(out_, prog_.maps[index], map_fds_[index], format_, &values_, top, div, keep_zero);
   if (!st) map_read_failed_ = true;
   return st;
 }
@@ -65,12 +66,16 @@ Status Output::print_entry(uint32_t index, const uint8_t *key, size_t size) {
 Status Output::clear_map(uint32_t index) {
   if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
     return make_error("clear of unknown map #" + std::to_string(index));
+  zeroed_.resize(prog_.maps.size());
+  zeroed_[index] = 0;
   return probe::clear_map(prog_.maps[index], map_fds_[index]);
 }
 
 Status Output::zero_map(uint32_t index) {
   if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
     return make_error("zero of unknown map #" + std::to_string(index));
+  zeroed_.resize(prog_.maps.size());
+  zeroed_[index] = 1;
   return probe::zero_map(prog_.maps[index], map_fds_[index]);
 }
 

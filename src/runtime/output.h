@@ -55,6 +55,7 @@ class Output {
   const CompiledProgram &prog_;
   std::vector<int> map_fds_;
   bool map_read_failed_ = false;
+  std::vector<char> zeroed_;  // per map: zero(@m) ran since the last clear (array slots then print as 0)
   ValueContext values_;
   std::vector<CompiledFormat> formats_;  // prog.printfs, parsed once
   std::string line_;                     // reused per event

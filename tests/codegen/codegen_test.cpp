@@ -307,7 +307,7 @@ TEST(CodegenElf, UserMapsTypesAndSizes) {
            Expect{"@last", BPF_MAP_TYPE_HASH, 8, 8, ""},
            Expect{"@names", BPF_MAP_TYPE_HASH, 16, 16, ""},
            Expect{"@pair", BPF_MAP_TYPE_HASH, 24, 8, ""},
-           Expect{"@lo", BPF_MAP_TYPE_PERCPU_HASH, 8, 16, "min"},
+           Expect{"@lo", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, "min"},  // key-less: one inlined array slot
            Expect{"@mean", BPF_MAP_TYPE_PERCPU_HASH, 8, 16, "avg"},
            Expect{"@total", BPF_MAP_TYPE_PERCPU_HASH, 8, 8, "sum"},
        }) {
@@ -316,7 +316,8 @@ TEST(CodegenElf, UserMapsTypesAndSizes) {
     EXPECT_EQ(spec->key_size, e.key_size) << e.name;
     EXPECT_EQ(spec->value_size, e.value_size) << e.name;
     EXPECT_EQ(spec->agg.name, e.agg) << e.name;
-    EXPECT_EQ(spec->percpu, e.type == BPF_MAP_TYPE_PERCPU_HASH) << e.name;
+    EXPECT_EQ(spec->percpu, e.type == BPF_MAP_TYPE_PERCPU_HASH || e.type == BPF_MAP_TYPE_PERCPU_ARRAY) << e.name;
+    EXPECT_EQ(spec->array, e.type == BPF_MAP_TYPE_PERCPU_ARRAY) << e.name;
     EXPECT_LE(spec->bpf_name.size(), 15u) << e.name;
     bpf_map *m = o.map(spec->bpf_name);
     ASSERT_NE(m, nullptr) << e.name << " as " << spec->bpf_name;

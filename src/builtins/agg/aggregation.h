@@ -22,6 +22,9 @@ struct AggregationDef {
   uint32_t (*value_size)(const std::vector<int64_t> &params);
   // Updates the per-CPU entry for key storage `key` with the call's value.
   void (*lower)(Lowering &, ast::Call &, ast::Map &, llvm::Value *key);
+  // An all-zero value means "nothing recorded" (not sum: its total can be 0),
+  // so a key-less map of it can be a one-entry per-CPU array.
+  bool zero_is_empty = true;
 };
 
 // A BuiltinFunc for aggregation def: `@m[k] = NAME(args)` only.

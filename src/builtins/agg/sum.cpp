@@ -19,7 +19,7 @@ bool params(Sema &, ast::Call &c, std::vector<int64_t> *out) {
   return true;
 }
 
-const AggregationDef kSum{"sum", params, [](const std::vector<int64_t> &) { return 8u; }, lower};
+const AggregationDef kSum{"sum", params, [](const std::vector<int64_t> &) { return 8u; }, lower, false};
 
 }  // namespace
 

@@ -387,6 +387,11 @@ void Sema::build_map_specs() {
       spec.agg = info.value.agg;
       spec.percpu = true;
       spec.value_size = info.agg->value_size(spec.agg.params);
+      spec.array = spec.scalar && info.agg->zero_is_empty;
+      if (spec.array) {
+        spec.key_size = 4;
+        spec.max_entries = 1;
+      }
     } else {
       spec.value_size = storage_size(spec.value);
     }
