@@ -289,6 +289,7 @@ llvm::Value *Lowering::lower_incdec(ast::Unop &e) {
       [&] {
         llvm::Value *slot = temp(8, "val");
         store_i64(delta, slot);
+        helper_loc_ = e.loc;  // bpftrace reports @m++ at the whole expression
         update(m.map_id, key, slot, BPF_ANY);
         store_i64(post ? const_i64(0) : delta, result);
       });

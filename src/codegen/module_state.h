@@ -10,6 +10,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
+#include "codegen/artifact.h"
 #include "driver/pass.h"
 
 namespace probe {
@@ -35,6 +36,10 @@ class ModuleState {
   llvm::GlobalVariable *events = nullptr;
   llvm::GlobalVariable *lost = nullptr;
   llvm::GlobalVariable *stacks = nullptr;
+  // kMapFullMap: per user map, updates refused because the map was full (null without user maps).
+  llvm::GlobalVariable *map_full = nullptr;
+  // -k: the call sites whose helper failures are reported, by site id.
+  std::vector<HelperErrorSite> helper_errors;
   // Set when a probe other than BEGIN/END emits events: the ring buffer
   // then gets its full size; otherwise a small one (it is resident memory).
   bool hot_output = false;
