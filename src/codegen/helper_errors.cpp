@@ -66,13 +66,14 @@ HelperErrorSite make_helper_error_site(uint32_t id, const Loc &loc, const Source
   return site;
 }
 
-void Lowering::check_helper(llvm::Value *ret, bpf_func_id id) {
+void Lowering::check_helper(llvm::Value *ret, bpf_func_id id, const Loc *loc) {
   int level = config().helper_check_level;
   if (level <= 0 || (is_probe_read(id) && level < 2)) return;  // nothing emitted: no cost without -k
+  const Loc &at = loc ? *loc : helper_loc_;
   auto &sites = ms_.helper_errors;
   uint32_t site = 0;
-  while (site < sites.size() && !(sites[site].helper == uint32_t(id) && same_loc(sites[site].loc, helper_loc_))) site++;
-  if (site == sites.size()) sites.push_back(make_helper_error_site(id, helper_loc_, ms_.pass.source));
+  while (site < sites.size() && !(sites[site].helper == uint32_t(id) && same_loc(sites[site].loc, at))) site++;
+  if (site == sites.size()) sites.push_back(make_helper_error_site(id, at, ms_.pass.source));
   llvm::Value *rc = ret->getType() == i64() ? ret : b_->CreateSExt(ret, i64());
   if_then(b_->CreateICmpSLT(rc, const_i64(0)), [&] {
     emit_event(EventKind::HelperError, site, 8, [&](llvm::Value *payload) { store_i64(rc, payload); });

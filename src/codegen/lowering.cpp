@@ -156,9 +156,9 @@ llvm::Value *Lowering::submit_flags(EventKind kind) {
   return b_->CreateSelect(backlog, const_i64(BPF_RB_FORCE_WAKEUP), const_i64(BPF_RB_NO_WAKEUP));
 }
 
-void Lowering::read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as) {
+void Lowering::read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as, const Loc *loc) {
   auto id = as == AddrSpace::User ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
-  check_helper(helper(id, i64(), {dst, size, src}), id);
+  check_helper(helper(id, i64(), {dst, size, src}), id, loc);
 }
 
 void Lowering::read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as) {

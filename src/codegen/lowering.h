@@ -69,8 +69,8 @@ class Lowering {
   void update(int map_id, llvm::Value *key, llvm::Value *value, uint64_t flags);
   // Where a failing helper is reported by -k (bpftrace's location for the call); set per statement.
   void set_helper_loc(const Loc &loc) { helper_loc_ = loc; }
-  // -k: reports `ret` < 0 of helper `id` at the helper location (probe reads only with -kk).
-  void check_helper(llvm::Value *ret, bpf_func_id id);
+  // -k: reports `ret` < 0 of helper `id` at loc, or the helper location (probe reads only with -kk).
+  void check_helper(llvm::Value *ret, bpf_func_id id, const Loc *loc = nullptr);
   // Reserves a ring-buffer record of header + payload_size bytes, calls fill
   // with the payload pointer, submits; counts a lost event if full.
   void emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
@@ -80,7 +80,7 @@ class Lowering {
   // Where untyped pointers point in this probe (user for uprobes).
   AddrSpace default_space() const;
   // Reads a NUL-terminated string from `src` (an i64 address) into dst (-kk checks it).
-  void read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as);
+  void read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as, const Loc *loc = nullptr);
   // Reads `size` bytes from address src into dst (-kk checks it).
   void read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as);
   // Stores a constant string (NUL-padded to `capacity`) at dst.

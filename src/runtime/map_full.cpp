@@ -27,7 +27,7 @@ std::vector<uint64_t> MapFullMonitor::read() const {
 std::string MapFullMonitor::message(const MapSpec &spec, uint64_t dropped, bool total) {
   return spec.name + ": " + std::to_string(dropped) + " update" + (dropped == 1 ? "" : "s") + " dropped" +
          (total ? " in all" : "") + ": the map is full (" + std::to_string(spec.max_entries) +
-         " entries; raise it with BPFTRACE_MAP_KEYS_MAX)";
+         (spec.max_entries == 1 ? " entry" : " entries") + "; raise it with BPFTRACE_MAP_KEYS_MAX)";
 }
 
 void MapFullMonitor::check() {
