@@ -82,14 +82,32 @@ void Lowering::check_helper(llvm::Value *ret, bpf_func_id id, const Loc *loc) {
 
 void Lowering::count_map_full(int map_id, llvm::Value *ret) {
   if (!ms_.map_full) return;
-  if_then(b_->CreateICmpEQ(ret, const_i64(uint64_t(-int64_t(E2BIG)))), [&] {
-    llvm::Value *slot_key = temp(4, "full_key");
-    b_->CreateStore(llvm::ConstantInt::get(i32(), uint32_t(map_id)), slot_key);
-    llvm::Value *cnt = helper(BPF_FUNC_map_lookup_elem, ptr(), {ms_.map_full, slot_key});
-    if_then(b_->CreateIsNotNull(cnt), [&] {
-      b_->CreateStore(b_->CreateAdd(b_->CreateLoad(i64(), cnt), const_i64(1)), cnt);
+  // No branch per update: a branch the verifier must follow both ways, in a
+  // loop of thousands of updates, exceeds its limit on pending jumps.
+  llvm::Value *&slot = full_counts_[map_id];
+  if (!slot) {
+    llvm::IRBuilder<> eb(entry_, entry_->begin());
+    slot = eb.CreateAlloca(i64(), nullptr, "map_full_count");
+    eb.CreateStore(const_i64(0), slot);
+  }
+  // full = 1 iff ret == -E2BIG: x = ret + E2BIG is 0 exactly then, and
+  // (x | -x) has its sign bit set iff x != 0.
+  llvm::Value *x = b_->CreateAdd(ret, const_i64(E2BIG));
+  llvm::Value *nonzero = b_->CreateLShr(b_->CreateOr(x, b_->CreateNeg(x)), const_i64(63));
+  llvm::Value *full = b_->CreateXor(nonzero, const_i64(1));
+  b_->CreateStore(b_->CreateAdd(b_->CreateLoad(i64(), slot), full), slot);
+}
+
+void Lowering::flush_map_full() {
+  for (const auto &[map_id, slot] : full_counts_) {
+    llvm::Value *n = b_->CreateLoad(i64(), slot);
+    if_then(b_->CreateICmpNE(n, const_i64(0)), [&, id = map_id] {
+      llvm::Value *key = temp(4, "full_key");
+      b_->CreateStore(llvm::ConstantInt::get(i32(), uint32_t(id)), key);
+      llvm::Value *cnt = helper(BPF_FUNC_map_lookup_elem, ptr(), {ms_.map_full, key});
+      if_then(b_->CreateIsNotNull(cnt), [&] { b_->CreateStore(b_->CreateAdd(b_->CreateLoad(i64(), cnt), n), cnt); });
     });
-  });
+  }
 }
 
 }  // namespace probe

@@ -51,6 +51,7 @@ void Lowering::lower_probe(const ast::Probe &probe) {
   lower_block(probe.body);
   if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(exit_);
   b_->SetInsertPoint(exit_);
+  flush_map_full();
   b_->CreateRet(const_i64(0));
 }
 

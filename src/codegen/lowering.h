@@ -105,8 +105,10 @@ class Lowering {
   void lower_if(const ast::If &s);
   void lower_while(const ast::While &s);
   void lower_unroll(const ast::Unroll &s);
-  // Counts a -E2BIG `ret` of an update of map_id in kMapFullMap (failure path only).
+  // Counts a -E2BIG `ret` of an update of map_id, branch-free, in a stack slot of this run.
   void count_map_full(int map_id, llvm::Value *ret);
+  // At the exit block: adds each non-zero run count to kMapFullMap (one branch per map).
+  void flush_map_full();
   llvm::Value *var_slot(const std::string &name);
   llvm::Value *lower_binop(ast::Binop &e);
   llvm::Value *lower_unop(ast::Unop &e);
@@ -136,6 +138,8 @@ class Lowering {
   llvm::BasicBlock *exit_ = nullptr;
   std::vector<std::pair<llvm::BasicBlock *, llvm::BasicBlock *>> loops_;  // (continue, break)
   Loc helper_loc_;  // see set_helper_loc
+  // Per map id: this run's updates refused by a full map (an i64 stack slot; flushed at exit).
+  std::map<int, llvm::Value *> full_counts_;
 };
 
 }  // namespace probe
