@@ -1,4 +1,4 @@
-// Output to user space through the ring buffer: printf, print, exit, clear, zero.
+// Output to user space through the ring buffer: printf, print, exit (maps.cpp: map printing).
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
 #include "frontend/printf_format.h"
@@ -69,10 +69,13 @@ llvm::Value *printf_lower(Lowering &L, ast::Call &c) {
 // print(@map) prints the whole map; print(expr) prints one value.
 Type print_type(Sema &S, ast::Call &c) {
   auto &arg = *c.args[0];
-  if (arg.kind == ast::ExprKind::Map && ast::as<ast::Map>(arg).keys.empty()) {
-    S.map_info(ast::as<ast::Map>(arg));
-    c.id = -1;
-    return Type::void_();
+  if (arg.kind == ast::ExprKind::Map && (ast::as<ast::Map>(arg).keys.empty() || c.args.size() > 1 ||
+                                         is_aggregation_entry(S, ast::as<ast::Map>(arg))))
+    return print_map_type(S, c);
+  if (c.args.size() > 1) {
+    S.diags().error(c.args[1]->loc, "print(value) takes one argument; top and div are for maps");
+    S.diags().hint("usage: print(@map[, top[, div]]) or print(value)");
+    return Type::none();
   }
   Type t = S.check(arg);
   if (t.kind == TypeKind::None) return t;
@@ -87,24 +90,10 @@ Type print_type(Sema &S, ast::Call &c) {
 
 llvm::Value *print_lower(Lowering &L, ast::Call &c) {
   auto &arg = *c.args[0];
-  if (c.id < 0) {
-    L.emit_event(EventKind::PrintMap, ast::as<ast::Map>(arg).map_id, 0, [](llvm::Value *) {});
-    return nullptr;
-  }
+  if (c.id < 0) return print_map_lower(L, c);  // print(@m[, top, div]) and print(@agg[k])
   uint32_t size = storage_size(L.print_spec(c.id).type);
   L.emit_event(EventKind::Print, c.id, size, [&](llvm::Value *payload) { L.store_into(arg, payload); });
   return nullptr;
-}
-
-// clear(@m) and zero(@m) take a whole map.
-Type map_op_type(Sema &S, ast::Call &c) {
-  auto &arg = *c.args[0];
-  if (arg.kind != ast::ExprKind::Map || !ast::as<ast::Map>(arg).keys.empty()) {
-    S.diags().error(arg.loc, c.name + "() takes a map, written without keys: " + c.name + "(@name)");
-    return Type::none();
-  }
-  S.map_info(ast::as<ast::Map>(arg));
-  return Type::void_();
 }
 
 }  // namespace
@@ -112,20 +101,10 @@ Type map_op_type(Sema &S, ast::Call &c) {
 std::vector<BuiltinFunc> output_funcs() {
   return {
       {"printf", "printf(fmt, ...)", 1, -1, printf_type, printf_lower},
-      {"print", "print(value) or print(@map)", 1, 1, print_type, print_lower},
+      {"print", "print(value) or print(@map[, top[, div]])", 1, 3, print_type, print_lower},
       {"exit", "exit()", 0, 0, [](Sema &, ast::Call &) { return Type::void_(); },
        [](Lowering &L, ast::Call &) -> llvm::Value * {
          L.emit_event(EventKind::Exit, 0, 0, [](llvm::Value *) {});
-         return nullptr;
-       }},
-      {"clear", "clear(@map)", 1, 1, map_op_type,
-       [](Lowering &L, ast::Call &c) -> llvm::Value * {
-         L.emit_event(EventKind::ClearMap, ast::as<ast::Map>(*c.args[0]).map_id, 0, [](llvm::Value *) {});
-         return nullptr;
-       }},
-      {"zero", "zero(@map)", 1, 1, map_op_type,
-       [](Lowering &L, ast::Call &c) -> llvm::Value * {
-         L.emit_event(EventKind::ZeroMap, ast::as<ast::Map>(*c.args[0]).map_id, 0, [](llvm::Value *) {});
          return nullptr;
        }},
   };

@@ -10,7 +10,8 @@ namespace {
 
 // One entry per aggregation file in agg/.
 std::vector<BuiltinFunc> aggregation_funcs() {
-  return {count_aggregation(), sum_aggregation(), min_aggregation(), max_aggregation(), avg_aggregation()};
+  return {count_aggregation(), sum_aggregation(), min_aggregation(), max_aggregation(),
+          avg_aggregation(),   stats_aggregation(), hist_aggregation(), lhist_aggregation()};
 }
 
 const std::vector<BuiltinVar> &vars() {
@@ -25,7 +26,7 @@ const std::vector<BuiltinVar> &vars() {
 const std::vector<BuiltinFunc> &funcs() {
   static const std::vector<BuiltinFunc> all = [] {
     std::vector<BuiltinFunc> v;
-    for (auto &f : {output_funcs(), aggregation_funcs(), string_funcs(), probe_arg_funcs()})
+    for (auto &f : {output_funcs(), map_funcs(), aggregation_funcs(), string_funcs(), probe_arg_funcs()})
       v.insert(v.end(), f.begin(), f.end());
     return v;
   }();

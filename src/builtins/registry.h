@@ -65,6 +65,11 @@ std::vector<BuiltinVar> probe_arg_vars();
 std::vector<BuiltinVar> stack_vars();
 std::vector<BuiltinFunc> output_funcs();
 std::vector<BuiltinFunc> string_funcs();
+std::vector<BuiltinFunc> map_funcs();
+// print(@map[, top[, div]]) and print(@agg[key]): the map half of print(), in maps.cpp.
+bool is_aggregation_entry(Sema &S, ast::Map &m);
+Type print_map_type(Sema &S, ast::Call &c);
+llvm::Value *print_map_lower(Lowering &L, ast::Call &c);
 std::vector<BuiltinFunc> probe_arg_funcs();
 
 }  // namespace probe

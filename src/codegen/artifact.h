@@ -18,6 +18,7 @@ inline constexpr const char *kLostMap = "lost_events";  // per-CPU array[1] of u
 inline constexpr const char *kStackMap = "stacks";      // stack traces, when kstack is used
 inline constexpr const char *kMapFullMap = "map_full";  // per-CPU array[user maps] of u64: updates lost to a full map
 inline constexpr uint32_t kMaxStackDepth = 127;         // frames kept per stack
+inline constexpr const char *kZerosMap = "zeros";       // array[1] of zeros: new histogram entries
 
 // The first 8 bytes of every ring-buffer record.
 struct EventHeader {
@@ -32,6 +33,7 @@ enum class EventKind : uint32_t {
   Exit = 4,      // stop tracing
   ClearMap = 5,  // id -> MapSpec index
   ZeroMap = 6,   // id -> MapSpec index
+  PrintEntry = 7,  // id -> MapSpec index; payload is one key: print(@agg[k]) prints its value
   HelperError = 16,  // -k: id -> HelperErrorSite; payload is the helper's i64 return code
 };
 

@@ -94,6 +94,19 @@ llvm::Value *Lowering::map_ptr(int id) { return ms_.user_maps.at(id); }
 
 llvm::Value *Lowering::stack_map() { return ms_.stack_map(); }
 
+llvm::Value *Lowering::zeros() {
+  llvm::Value *key = temp(4, "zkey");
+  b_->CreateStore(llvm::ConstantInt::get(i32(), 0), key);
+  return helper(BPF_FUNC_map_lookup_elem, ptr(), {ms_.zeros_map(), key});
+}
+
+llvm::Value *Lowering::map_len(int map_id) {
+  llvm::Value *n = temp(8, "len");
+  store_i64(const_i64(0), n);
+  helper(BPF_FUNC_for_each_map_elem, i64(), {map_ptr(map_id), ms_.count_callback(), n, const_i64(0)});
+  return b_->CreateLoad(i64(), n);
+}
+
 llvm::Value *Lowering::lookup(int map_id, llvm::Value *key) {
   return helper(BPF_FUNC_map_lookup_elem, ptr(), {map_ptr(map_id), key});
 }

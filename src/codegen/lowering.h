@@ -61,6 +61,11 @@ class Lowering {
   llvm::Value *map_ptr(int id);
   // The stack-trace map (defined on first use).
   llvm::Value *stack_map();
+  // Pointer to zeroed bytes as large as any aggregation value (null only if
+  // the kernel lost the zeros map's entry: callers check).
+  llvm::Value *zeros();
+  // The number of entries in map map_id (bpf_for_each_map_elem, kernel 5.13+).
+  llvm::Value *map_len(int map_id);
   // Zeroed key storage for m's keys (u64 0 for scalar maps).
   llvm::Value *build_key(ast::Map &m);
   // bpf_map_lookup_elem: pointer to the value or null.

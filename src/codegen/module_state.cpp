@@ -4,7 +4,10 @@
 
 #include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/IR/Constants.h>
+#include <algorithm>
+
 #include <llvm/IR/GlobalVariable.h>
+#include <llvm/IR/IRBuilder.h>
 
 namespace probe {
 
@@ -127,6 +130,45 @@ llvm::GlobalVariable *ModuleState::stack_map() {
   if (!stacks)
     stacks = define_map(kStackMap, BPF_MAP_TYPE_STACK_TRACE, 4096, 4, 8 * kMaxStackDepth);
   return stacks;
+}
+
+llvm::GlobalVariable *ModuleState::zeros_map() {
+  if (!zeros) {
+    uint32_t size = 8;
+    for (const auto &m : pass.maps) size = std::max(size, m.value_size);
+    zeros = define_map(kZerosMap, BPF_MAP_TYPE_ARRAY, 1, 4, size);
+  }
+  return zeros;
+}
+
+llvm::Function *ModuleState::count_callback() {
+  if (count_cb) return count_cb;
+  auto *i64 = llvm::Type::getInt64Ty(llctx);
+  auto *ptr = llvm::PointerType::get(llctx, 0);
+  auto *fty = llvm::FunctionType::get(i64, {ptr, ptr, ptr, ptr}, false);
+  // A static subprogram (.text): libbpf appends it to each program using it.
+  count_cb = llvm::Function::Create(fty, llvm::GlobalValue::InternalLinkage, "count_entries", *module);
+  count_cb->addFnAttr(llvm::Attribute::NoInline);
+  // The verifier wants BTF for callbacks: long count_entries(void *map, void *key, void *value, void *ctx).
+  auto *long_ty = dib->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  auto *void_ptr = dib->createPointerType(nullptr, 64);
+  auto *sty = dib->createSubroutineType(dib->getOrCreateTypeArray({long_ty, void_ptr, void_ptr, void_ptr, void_ptr}));
+  auto *sp = dib->createFunction(file, "count_entries", "count_entries", file, 0, sty, 0, llvm::DINode::FlagPrototyped,
+                                 llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit |
+                                     llvm::DISubprogram::SPFlagOptimized);
+  const char *names[] = {"map", "key", "value", "ctx"};
+  for (unsigned i = 0; i < 4; i++) {
+    count_cb->getArg(i)->setName(names[i]);
+    dib->createParameterVariable(sp, names[i], i + 1, file, 0, void_ptr, true);
+  }
+  count_cb->setSubprogram(sp);
+  auto *bb = llvm::BasicBlock::Create(llctx, "entry", count_cb);
+  llvm::IRBuilder<> b(bb);
+  b.SetCurrentDebugLocation(llvm::DILocation::get(llctx, 0, 0, sp));
+  llvm::Value *n = count_cb->getArg(3);
+  b.CreateStore(b.CreateAdd(b.CreateLoad(i64, n), b.getInt64(1)), n);
+  b.CreateRet(b.getInt64(0));
+  return count_cb;
 }
 
 void ModuleState::finalize() {

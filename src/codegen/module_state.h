@@ -11,7 +11,7 @@
 #include <llvm/IR/Module.h>
 
 #include "codegen/artifact.h"
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 
 namespace probe {
 
@@ -23,6 +23,11 @@ class ModuleState {
   llvm::Function *create_program(const ExpandedProbe &p);
   // The stack-trace map, defined on first use (kstack).
   llvm::GlobalVariable *stack_map();
+  // A read-only array of zeros as large as the largest aggregation value:
+  // the initial value of a new histogram entry (too large for the stack).
+  llvm::GlobalVariable *zeros_map();
+  // The bpf_for_each_map_elem callback that counts entries into *ctx (len()).
+  llvm::Function *count_callback();
   // Finishes debug info; call once after all programs are lowered.
   void finalize();
 
@@ -40,6 +45,8 @@ class ModuleState {
   llvm::GlobalVariable *map_full = nullptr;
   // -k: the call sites whose helper failures are reported, by site id.
   std::vector<HelperErrorSite> helper_errors;
+  llvm::GlobalVariable *zeros = nullptr;
+  llvm::Function *count_cb = nullptr;
   // Set when a probe other than BEGIN/END emits events: the ring buffer
   // then gets its full size; otherwise a small one (it is resident memory).
   bool hot_output = false;

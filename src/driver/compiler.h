@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 #include "runtime/session.h"
 
 namespace probe {

@@ -88,7 +88,13 @@ int dispatch(EventLoop::State &s, const void *data, size_t size) {
     case EventKind::Print:
       if (h.id < p.prints.size()) s.out->print_event(p.prints[h.id], payload, psize);
       break;
-    case EventKind::PrintMap: st = s.out->print_map(h.id); break;
+    case EventKind::PrintMap: {
+      uint64_t top_div[2] = {0, 1};  // print(@m, top, div) sends both
+      if (psize >= sizeof top_div) std::memcpy(top_div, payload, sizeof top_div);
+      st = s.out->print_map(h.id, top_div[0], top_div[1]);
+      break;
+    }
+    case EventKind::PrintEntry: st = s.out->print_entry(h.id, payload, psize); break;
     case EventKind::ClearMap: st = s.out->clear_map(h.id); break;
     case EventKind::ZeroMap: st = s.out->zero_map(h.id); break;
     case EventKind::HelperError:

@@ -26,6 +26,14 @@ int compare_values(const Type &t, const uint8_t *a, const uint8_t *b) {
       if (!t.is_signed) return uint64_t(x) < uint64_t(y) ? -1 : uint64_t(x) > uint64_t(y);
       return x < y ? -1 : x > y;
     }
+    case TypeKind::Pointer:
+    case TypeKind::Ksym:
+    case TypeKind::Kstack: {
+      uint64_t x, y;  // addresses and stack ids order as numbers, not as little-endian bytes
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, b, 8);
+      return x < y ? -1 : x > y;
+    }
     case TypeKind::String:
       return strncmp(reinterpret_cast<const char *>(a), reinterpret_cast<const char *>(b), t.size);
     case TypeKind::Tuple:
@@ -239,6 +247,20 @@ Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format
   std::string text = format == OutputFormat::Json ? format_map_json(spec, *entries, ctx, top, div)
                                                   : format_map_text(spec, *entries, ctx, top, div);
   out.write(text);
+  return Ok{};
+}
+
+Status print_entry(FdWriter &out, const MapSpec &spec, int fd, const uint8_t *key, OutputFormat format,
+                   const ValueContext *ctx) {
+  int ncpus = num_cpus(spec);
+  std::vector<uint8_t> raw(spec.percpu ? size_t(round8(spec.value_size)) * ncpus : spec.value_size);
+  // An absent key reads as the empty value (count 0, an empty histogram), as a plain map reads 0.
+  if (bpf_map_lookup_elem(fd, key, raw.data()) != 0 && errno != ENOENT)
+    return sys_error("cannot read map " + spec.name, errno);
+  MapEntry e{std::vector<uint8_t>(key, key + spec.key_size), reduce_percpu(spec, raw.data(), ncpus)};
+  bool json = format == OutputFormat::Json;
+  std::string v = value_text(spec, e, json, 1, ctx);
+  out.write(json ? "{\"type\": \"value\", \"data\": " + v + "}\n" : (v.empty() || v.back() != '\n' ? v + "\n" : v));
   return Ok{};
 }
 

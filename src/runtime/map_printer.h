@@ -43,6 +43,11 @@ Result<std::vector<MapEntry>> read_map(const MapSpec &spec, int fd);
 Status print_map(FdWriter &out, const MapSpec &spec, int fd, OutputFormat format,
                  const ValueContext *ctx = nullptr, uint64_t top = 0, uint64_t div = 1);
 
+// The value of one entry as print(@m[k]) shows it (text ends with a newline;
+// JSON is a "value" message); an absent key prints the empty value.
+Status print_entry(FdWriter &out, const MapSpec &spec, int fd, const uint8_t *key, OutputFormat format,
+                   const ValueContext *ctx = nullptr);
+
 // Deletes every entry (clear(@m)).
 Status clear_map(const MapSpec &spec, int fd);
 

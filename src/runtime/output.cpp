@@ -47,12 +47,19 @@ void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t s
   out_.write(text);
 }
 
-Status Output::print_map(uint32_t index) {
+Status Output::print_map(uint32_t index, uint64_t top, uint64_t div) {
   if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
     return make_error("print of unknown map #" + std::to_string(index));
-  auto st = probe::print_map(out_, prog_.maps[index], map_fds_[index], format_, &values_);
+  auto st = probe::print_map(out_, prog_.maps[index], map_fds_[index], format_, &values_, top, div);
   if (!st) map_read_failed_ = true;
   return st;
+}
+
+Status Output::print_entry(uint32_t index, const uint8_t *key, size_t size) {
+  if (index >= prog_.maps.size() || index >= map_fds_.size() || map_fds_[index] < 0)
+    return make_error("print of unknown map #" + std::to_string(index));
+  if (size < prog_.maps[index].key_size) return make_error("truncated print event");
+  return probe::print_entry(out_, prog_.maps[index], map_fds_[index], key, format_, &values_);
 }
 
 Status Output::clear_map(uint32_t index) {

@@ -25,8 +25,10 @@ class Output {
   void printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size);
   // print(value): the value and a newline.
   void print_event(const PrintSpec &spec, const uint8_t *payload, size_t size);
-  // print(@map) or the exit-time dump of one map (index into prog.maps).
-  Status print_map(uint32_t index);
+  // Prints map #index now (print(@m[, top[, div]]): the last `top` entries, values divided by div).
+  Status print_map(uint32_t index, uint64_t top = 0, uint64_t div = 1);
+  // print(@agg[k]): the value of one entry of map #index (payload: the key).
+  Status print_entry(uint32_t index, const uint8_t *key, size_t size);
   // clear(@map) / zero(@map).
   Status clear_map(uint32_t index);
   Status zero_map(uint32_t index);

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 #include "fuzz_common.h"
 
 using namespace probe;

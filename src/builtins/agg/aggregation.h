@@ -36,6 +36,13 @@ Type agg_int_arg(Sema &S, ast::Call &c);
 void agg_upsert(Lowering &L, ast::Map &m, llvm::Value *key, const std::function<void(llvm::Value *)> &existing,
                 const std::function<void(llvm::Value *)> &init);
 
+// Runs with(ptr) on m's entry for key, first inserting a zeroed value when
+// absent (values too large for the stack: histograms); skips if none can be made.
+void agg_with_entry(Lowering &L, ast::Map &m, llvm::Value *key, const std::function<void(llvm::Value *)> &with);
+
+// Reads argument i of c as an integer literal into *v; reports otherwise.
+bool agg_literal(Sema &S, ast::Call &c, size_t i, int64_t *v);
+
 // *p += delta (i64).
 void agg_add(Lowering &L, llvm::Value *p, llvm::Value *delta);
 
@@ -45,5 +52,8 @@ BuiltinFunc sum_aggregation();
 BuiltinFunc min_aggregation();
 BuiltinFunc max_aggregation();
 BuiltinFunc avg_aggregation();
+BuiltinFunc stats_aggregation();
+BuiltinFunc hist_aggregation();
+BuiltinFunc lhist_aggregation();
 
 }  // namespace probe

@@ -37,6 +37,29 @@ void agg_upsert(Lowering &L, ast::Map &m, llvm::Value *key, const std::function<
       });
 }
 
+void agg_with_entry(Lowering &L, ast::Map &m, llvm::Value *key, const std::function<void(llvm::Value *)> &with) {
+  auto &b = L.b();
+  llvm::Value *slot = L.temp(8, "entry");
+  llvm::Value *p = L.lookup(m.map_id, key);
+  b.CreateStore(p, slot);
+  L.if_then(b.CreateIsNull(p), [&] {
+    llvm::Value *z = L.zeros();
+    L.if_then(b.CreateIsNotNull(z), [&] {
+      L.update(m.map_id, key, z, BPF_NOEXIST);
+      b.CreateStore(L.lookup(m.map_id, key), slot);
+    });
+  });
+  llvm::Value *q = b.CreateLoad(L.ptr(), slot);
+  L.if_then(b.CreateIsNotNull(q), [&] { with(q); });
+}
+
+bool agg_literal(Sema &S, ast::Call &c, size_t i, int64_t *v) {
+  if (Sema::int_constant(*c.args[i], v)) return true;
+  S.diags().error(c.args[i]->loc, c.name + "() expects an integer literal here");
+  S.diags().hint(std::string("usage: ") + c.func->signature);
+  return false;
+}
+
 void agg_add(Lowering &L, llvm::Value *p, llvm::Value *delta) {
   auto &b = L.b();
   b.CreateStore(b.CreateAdd(b.CreateLoad(L.i64(), p), delta), p);

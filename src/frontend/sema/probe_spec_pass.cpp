@@ -2,7 +2,7 @@
 // and expands wildcards into one concrete program per match.
 #include <algorithm>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 #include "util/strings.h"
 
 namespace probe {

@@ -52,7 +52,8 @@ void Sema::struct_value_hint() {
 }
 
 Type storage_type(const Type &t) {
-  if (t.is_int() || t.is(TypeKind::Pointer)) return Type::integer(8, t.is_int() ? t.is_signed : false);
+  if (t.is_int()) return Type::integer(8, t.is_signed);
+  if (t.is(TypeKind::Pointer)) return t;  // 8 bytes; keeps its type so maps print and deref it as a pointer
   if (t.is(TypeKind::Tuple)) {
     std::vector<Type> f;
     for (const auto &m : t.fields) f.push_back(storage_type(m));
@@ -64,6 +65,7 @@ Type storage_type(const Type &t) {
 // Same kind of value, allowing ints of any width/sign and strings of any size.
 static bool compatible(const Type &a, const Type &b) {
   if (a.is_int() && b.is_int()) return true;
+  if (a.is(TypeKind::Pointer) && b.is(TypeKind::Pointer)) return a == b;
   if (a.is(TypeKind::String) && b.is(TypeKind::String)) return true;
   if (a.is(TypeKind::Tuple) && b.is(TypeKind::Tuple)) {
     if (a.fields.size() != b.fields.size()) return false;

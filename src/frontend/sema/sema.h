@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 #include "frontend/sema/btf_types.h"
 
 namespace probe {
@@ -44,6 +44,8 @@ class Sema {
   // Registers a printf/print call site; returns its id (stable on the final run).
   int add_printf(PrintfSpec spec);
   int add_print(PrintSpec spec);
+  // Checks m's keys against the map's key type (delete(@m[k]), has_key).
+  void check_keys(ast::Map &m);
   // The map an expression names (for print(@m), clear(@m)); null if not a map.
   MapInfo *map_info(ast::Map &m);
   // Records that map m holds aggregation def with params (from `@m = lhist(...)`);
@@ -76,7 +78,6 @@ class Sema {
   Type check_map_read(ast::Map &m);
   Type check_positional(ast::Positional &p);
   Type check_index(ast::Index &ix);
-  void check_keys(ast::Map &m);
   MapInfo &info_for(ast::Map &m);
   void assign_map_value(ast::Map &m, const Type &t, const Loc &loc);
   void build_map_specs();

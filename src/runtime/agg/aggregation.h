@@ -56,5 +56,8 @@ const AggregationFormat &sum_format();
 const AggregationFormat &min_format();
 const AggregationFormat &max_format();
 const AggregationFormat &avg_format();
+const AggregationFormat &stats_format();
+const AggregationFormat &hist_format();
+const AggregationFormat &lhist_format();
 
 }  // namespace probe

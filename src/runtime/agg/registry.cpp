@@ -5,7 +5,8 @@ namespace probe {
 
 const AggregationFormat *find_aggregation_format(std::string_view name) {
   static const AggregationFormat *const all[] = {&count_format(), &sum_format(), &min_format(), &max_format(),
-                                                 &avg_format()};
+                                                 &avg_format(),   &stats_format(), &hist_format(),
+                                                 &lhist_format()};
   for (const auto *f : all)
     if (name == f->name) return f;
   return nullptr;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 #include "frontend/sema/budget.h"
 #include "frontend/sema/sema.h"
 

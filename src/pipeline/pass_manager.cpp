@@ -1,4 +1,4 @@
-#include "driver/pass.h"
+#include "pipeline/pass.h"
 
 #include "frontend/parser_driver.h"
 #include "frontend/sema/btf_types.h"

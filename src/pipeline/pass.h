@@ -1,6 +1,7 @@
-// Passes and the pass manager. A pass has one entry point (CreateXPass()),
-// says which artifacts it reads and produces, and can run alone in a test
-// given a PassContext holding what it reads.
+// Passes and the pass manager, below the frontend: sema, codegen and the
+// driver build on it, and it includes no driver or CLI code. A pass has one
+// entry point (CreateXPass()), says which artifacts it reads and produces,
+// and can run alone in a test given a PassContext holding what it reads.
 #pragma once
 
 #include <map>

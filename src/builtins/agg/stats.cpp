@@ -1,0 +1,30 @@
+// stats(v): count, average and total per key. Layout: {u64 count; i64 total}
+// per CPU, both summed in user space.
+#include "builtins/agg/aggregation.h"
+#include "codegen/lowering.h"
+
+namespace probe {
+
+namespace {
+
+void lower(Lowering &L, ast::Call &c, ast::Map &m, llvm::Value *key) {
+  llvm::Value *v = L.value(*c.args[0]);
+  agg_upsert(
+      L, m, key,
+      [&](llvm::Value *p) {
+        agg_add(L, p, L.const_i64(1));
+        agg_add(L, L.gep(p, 8), v);
+      },
+      [&](llvm::Value *s) {
+        L.b().CreateStore(L.const_i64(1), s);
+        L.b().CreateStore(v, L.gep(s, 8));
+      });
+}
+
+const AggregationDef kStats{"stats", nullptr, [](const std::vector<int64_t> &) { return 16u; }, lower};
+
+}  // namespace
+
+BuiltinFunc stats_aggregation() { return aggregation_func(kStats, "@m = stats(value)", 1, 1, agg_int_arg); }
+
+}  // namespace probe

@@ -1,0 +1,34 @@
+// Rendering shared by hist and lhist: bucket bars in bpftrace 0.17's text
+// layout and its JSON bucket objects.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace probe {
+
+// One bucket as printed: its label ("[4, 8)"), JSON bounds and count.
+struct HistBucket {
+  std::string label;
+  std::optional<int64_t> min, max;  // JSON "min"/"max" (absent for open ends)
+  uint64_t count;
+};
+
+// The value's u64 bucket counts.
+std::vector<uint64_t> hist_counts(const uint8_t *value, uint32_t value_size);
+
+// Bars from the first to the last non-empty bucket: "%-16s%8llu |%-52s|\n" lines.
+std::string hist_text(const std::vector<HistBucket> &buckets);
+
+// [{"min": a, "max": b, "count": n}, ...] over the same range ("[]" when empty).
+std::string hist_json(const std::vector<HistBucket> &buckets);
+
+// bpftrace's short number: 1024 -> "1K", 3145728 -> "3M", others as is.
+std::string hist_number_label(int64_t n);
+
+// Total of all buckets: histograms sort by it.
+uint64_t hist_total(const uint8_t *value, uint32_t value_size);
+
+}  // namespace probe
