@@ -4,6 +4,7 @@
 #include <llvm/IR/Constants.h>
 
 #include <cerrno>
+#include <vector>
 
 #include "codegen/helper_errors.h"
 #include "codegen/lowering.h"
@@ -66,17 +67,29 @@ HelperErrorSite make_helper_error_site(uint32_t id, const Loc &loc, const Source
   return site;
 }
 
+// The id of the site of helper `id` at loc, added on first use.
+static uint32_t site_id(std::vector<HelperErrorSite> &sites, bpf_func_id id, const Loc &loc, const SourceFile &src) {
+  uint32_t site = 0;
+  while (site < sites.size() && !(sites[site].helper == uint32_t(id) && same_loc(sites[site].loc, loc))) site++;
+  if (site == sites.size()) sites.push_back(make_helper_error_site(id, loc, src));
+  return site;
+}
+
 void Lowering::check_helper(llvm::Value *ret, bpf_func_id id, const Loc *loc) {
   int level = config().helper_check_level;
   if (level <= 0 || (is_probe_read(id) && level < 2)) return;  // nothing emitted: no cost without -k
-  const Loc &at = loc ? *loc : helper_loc_;
-  auto &sites = ms_.helper_errors;
-  uint32_t site = 0;
-  while (site < sites.size() && !(sites[site].helper == uint32_t(id) && same_loc(sites[site].loc, at))) site++;
-  if (site == sites.size()) sites.push_back(make_helper_error_site(id, at, ms_.pass.source));
+  uint32_t site = site_id(ms_.helper_errors, id, loc ? *loc : helper_loc_, ms_.pass.source);
   llvm::Value *rc = ret->getType() == i64() ? ret : b_->CreateSExt(ret, i64());
   if_then(b_->CreateICmpSLT(rc, const_i64(0)), [&] {
     emit_event(EventKind::HelperError, site, 8, [&](llvm::Value *payload) { store_i64(rc, payload); });
+  });
+}
+
+void Lowering::check_lookup(llvm::Value *p, const Loc *loc) {
+  if (config().helper_check_level < 2) return;  // bpftrace reports lookups that miss only with -kk
+  uint32_t site = site_id(ms_.helper_errors, BPF_FUNC_map_lookup_elem, loc ? *loc : helper_loc_, ms_.pass.source);
+  if_then(b_->CreateIsNull(p), [&] {
+    emit_event(EventKind::HelperError, site, 8, [&](llvm::Value *payload) { store_i64(const_i64(0), payload); });
   });
 }
 

@@ -114,6 +114,9 @@ llvm::Value *Lowering::lookup(int map_id, llvm::Value *key) {
 void Lowering::update(int map_id, llvm::Value *key, llvm::Value *value, uint64_t flags) {
   llvm::Value *ret = helper(BPF_FUNC_map_update_elem, i64(), {map_ptr(map_id), key, value, const_i64(flags)});
   count_map_full(map_id, ret);
+  if (config().helper_check_level <= 0) return;
+  // BPF_NOEXIST losing a race to another CPU's insert is no failure.
+  if (flags & BPF_NOEXIST) ret = b_->CreateSelect(b_->CreateICmpEQ(ret, const_i64(uint64_t(-int64_t(EEXIST)))), const_i64(0), ret);
   check_helper(ret, BPF_FUNC_map_update_elem);
 }
 
@@ -327,6 +330,7 @@ void Lowering::lower_assign_map(const ast::AssignMap &a) {
   if (a.compound) {
     llvm::Value *rhs = value(*a.value);
     llvm::Value *p = lookup(m.map_id, key);
+    check_lookup(p, &m.loc);  // -kk: at the map, as bpftrace (the update: at the statement)
     if_then_else(
         b_->CreateIsNotNull(p),
         [&] { b_->CreateStore(apply_op(*b_, a.op, b_->CreateLoad(i64(), p), rhs, spec.value.is_signed), p); },

@@ -76,6 +76,8 @@ class Lowering {
   void set_helper_loc(const Loc &loc) { helper_loc_ = loc; }
   // -k: reports `ret` < 0 of helper `id` at loc, or the helper location (probe reads only with -kk).
   void check_helper(llvm::Value *ret, bpf_func_id id, const Loc *loc = nullptr);
+  // -kk: reports a map lookup `p` that found nothing (bpftrace's map_lookup_elem, 0) at loc.
+  void check_lookup(llvm::Value *p, const Loc *loc = nullptr);
   // Reserves a ring-buffer record of header + payload_size bytes, calls fill
   // with the payload pointer, submits; counts a lost event if full.
   void emit_event(EventKind kind, uint32_t id, uint32_t payload_size,

@@ -98,10 +98,9 @@ void Output::helper_error(const HelperErrorSite &site, int64_t rc) {
                ", \"col\": " + std::to_string(site.loc.begin.column) + "}\n");
     return;
   }
-  int err = rc < 0 && rc > -4096 ? int(-rc) : 0;
-  out_.write(site.where + ": WARNING: Failed to " + site.helper_name + ": " +
-             (err ? errno_text(err) : std::string("Unknown error")) + " (" + std::to_string(rc) + ")\n" +
-             site.context);
+  // bpftrace: "strerror (rc)" for an error code, the bare value otherwise (a lookup's 0).
+  std::string what = rc < 0 && rc > -4096 ? errno_text(int(-rc)) + " (" + std::to_string(rc) + ")" : std::to_string(rc);
+  out_.write(site.where + ": WARNING: Failed to " + site.helper_name + ": " + what + "\n" + site.context);
 }
 
 void Output::lost_events(uint64_t n) {

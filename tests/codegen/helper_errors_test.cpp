@@ -82,6 +82,16 @@ TEST(HelperChecks, ProbeReadsOnlyWithKK) {
   EXPECT_EQ(b.out().helper_errors[0].where, "stdin:1:24-30");  // the str() call, as bpftrace
 }
 
+TEST(HelperChecks, LookupsOnlyWithKK) {
+  const char *prog = "BEGIN { @c[1] = count(); $x = @v[2]; @v[1] = 1; }";
+  EXPECT_EQ(build(prog, 1).out().helper_errors.size(), 2u);  // the updates
+  Built b = build(prog, 2);
+  ASSERT_EQ(b.out().helper_errors.size(), 4u);
+  EXPECT_EQ(b.out().helper_errors[0].helper_name, "map_lookup_elem");
+  EXPECT_EQ(b.out().helper_errors[0].where, "stdin:1:17-24");  // count()
+  EXPECT_EQ(b.out().helper_errors[2].where, "stdin:1:31-36");  // @v[2]
+}
+
 TEST(HelperChecks, RepeatedCallSiteSharesOneEntry) {
   Built b = build("BEGIN { unroll(3) { @m[1] = 1; } }", 1);
   EXPECT_EQ(b.out().helper_errors.size(), 1u);

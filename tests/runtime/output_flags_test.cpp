@@ -101,6 +101,18 @@ TEST(HelperErrorOutput, TextAsBpftrace) {
   std::fclose(f);
 }
 
+TEST(HelperErrorOutput, LookupMissPrintsTheBareValue) {
+  CompiledProgram p;
+  std::FILE *f = std::tmpfile();
+  Output out(fileno(f), OutputFormat::Text, p, {});
+  HelperErrorSite s = sample_site();
+  s.helper_name = "map_lookup_elem";
+  s.context = "";
+  out.helper_error(s, 0);
+  EXPECT_EQ(contents(out, f), "stdin:1:42-43: WARNING: Failed to map_lookup_elem: 0\n");
+  std::fclose(f);
+}
+
 TEST(HelperErrorOutput, JsonAsBpftrace) {
   CompiledProgram p;
   std::FILE *f = std::tmpfile();
