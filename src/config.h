@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,9 @@
 namespace probe {
 
 enum class OutputFormat { Text, Json };
+
+// -B: how program output is buffered (Auto: line on a terminal, else full, as bpftrace).
+enum class BufferMode { Auto, None, Line, Full };
 
 struct Config {
   bool verbose = false;
@@ -28,6 +32,11 @@ struct Config {
   unsigned ringbuf_size = 1u << 22;
   bool kprobe_multi = true;        // false forces one link per kprobe
   unsigned max_probes = 1024;
+  bool quiet = false;              // -q: no "Attaching N probes..." line
+  std::string output_file;         // -o FILE: program output there instead of stdout
+  BufferMode buffering = BufferMode::Auto;  // -B
+  int helper_check_level = 0;      // -k: 1 (helper errors), -kk: 2 (probe reads too)
+  uint32_t map_keys_max = 4096;    // entries per map (BPFTRACE_MAP_KEYS_MAX)
   // What "/proc/self/exe" means in attach points: the traced command, or us.
   std::string self_exe;
   // Kernel types from this BTF file instead of /sys/kernel/btf/vmlinux (tests, fuzzers).

@@ -53,7 +53,8 @@ llvm::Value *delete_lower(Lowering &L, ast::Call &c) {
     L.emit_event(EventKind::ClearMap, m.map_id, 0, [](llvm::Value *) {});
     return nullptr;
   }
-  L.helper(BPF_FUNC_map_delete_elem, L.i64(), {L.map_ptr(m.map_id), L.build_key(m)});
+  llvm::Value *ret = L.helper(BPF_FUNC_map_delete_elem, L.i64(), {L.map_ptr(m.map_id), L.build_key(m)});
+  L.check_helper(ret, BPF_FUNC_map_delete_elem, &c.loc);  // -k: a missing key, as bpftrace
   return nullptr;
 }
 

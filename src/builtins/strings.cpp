@@ -76,7 +76,7 @@ void str_lower_into(Lowering &L, ast::Call &c, llvm::Value *dst) {
     size = n;
   }
   AddrSpace as = pt.is(TypeKind::Pointer) && pt.as != AddrSpace::None ? pt.as : L.default_space();
-  L.read_str(dst, size, src, as);
+  L.read_str(dst, size, src, as, &c.loc);  // -kk reports a failed read at the str() call, as bpftrace
 }
 
 }  // namespace

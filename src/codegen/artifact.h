@@ -16,6 +16,7 @@ namespace probe {
 inline constexpr const char *kEventsMap = "events";     // BPF_MAP_TYPE_RINGBUF
 inline constexpr const char *kLostMap = "lost_events";  // per-CPU array[1] of u64
 inline constexpr const char *kStackMap = "stacks";      // stack traces, when kstack is used
+inline constexpr const char *kMapFullMap = "map_full";  // per-CPU array[user maps] of u64: updates lost to a full map
 inline constexpr uint32_t kMaxStackDepth = 127;         // frames kept per stack
 inline constexpr const char *kZerosMap = "zeros";       // array[1] of zeros: new histogram entries
 
@@ -33,6 +34,16 @@ enum class EventKind : uint32_t {
   ClearMap = 5,  // id -> MapSpec index
   ZeroMap = 6,   // id -> MapSpec index
   PrintEntry = 7,  // id -> MapSpec index; payload is one key: print(@agg[k]) prints its value
+  HelperError = 16,  // -k: id -> HelperErrorSite; payload is the helper's i64 return code
+};
+
+// One call site whose BPF helper's failure -k reports (bpftrace's helper_error).
+struct HelperErrorSite {
+  uint32_t helper = 0;      // bpf_func_id
+  std::string helper_name;  // "map_update_elem"
+  Loc loc;                  // where the call is in the source
+  std::string where;        // "stdin:1:42-43" (or "stdin:1-3" across lines)
+  std::string context;      // the source line and its ~~~ underline, each ending in '\n'; "" if multi-line
 };
 
 // One printf call site: its format and where each argument sits in the payload.
@@ -100,6 +111,8 @@ struct CompiledProgram {
   std::vector<MapSpec> maps;
   std::vector<PrintfSpec> printfs;
   std::vector<PrintSpec> prints;
+  std::vector<HelperErrorSite> helper_errors;  // -k call sites by id
+  bool counts_map_full = false;                // the object has kMapFullMap (one slot per user map)
   uint32_t ringbuf_size = 1u << 22;  // bytes; power of two, multiple of page size
   bool uses_stacks = false;          // the object has the kStackMap map
   std::string listing;               // -d ir / -d asm text: the driver prints it (codegen never writes stdout)

@@ -14,6 +14,9 @@ class CodegenPass : public Pass {
   std::vector<Artifact> produces() const override { return {Artifact::Module}; }
 
   bool run(PassContext &ctx) override {
+    // BPFTRACE_MAP_KEYS_MAX (through Config): every user map's capacity.
+    for (auto &m : ctx.maps)
+      if (!m.array) m.max_entries = ctx.config.map_keys_max;  // a key-less aggregation has its one slot
     ctx.module = std::make_shared<ModuleHolder>();
     ctx.module->state = std::make_unique<ModuleState>(ctx);
     ModuleState &ms = *ctx.module->state;

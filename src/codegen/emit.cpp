@@ -176,6 +176,8 @@ class EmitPass : public Pass {
     out.prints = ctx.prints;
     out.ringbuf_size = ctx.module->state->ringbuf_size;
     out.uses_stacks = ctx.module->state->stacks != nullptr;
+    out.helper_errors = ctx.module->state->helper_errors;
+    out.counts_map_full = ctx.module->state->map_full != nullptr;
     for (const auto &p : ctx.probes) out.probes.push_back(p.prog);
     return true;
   }

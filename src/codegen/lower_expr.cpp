@@ -96,6 +96,7 @@ void Lowering::store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type) 
       auto &m = ast::as<ast::Map>(e);
       llvm::Value *key = build_key(m);
       llvm::Value *p = lookup(m.map_id, key);
+      check_lookup(p, &m.loc);
       uint32_t size = storage_size(t);
       if_then_else(b_->CreateIsNotNull(p), [&] { copy(dst, p, size); }, [&] { zero(dst, size); });
       return;
@@ -169,6 +170,7 @@ llvm::Value *Lowering::lower_positional(ast::Positional &p) {
 llvm::Value *Lowering::lower_map_read(ast::Map &m) {
   llvm::Value *key = build_key(m);
   llvm::Value *p = lookup(m.map_id, key);
+  check_lookup(p, &m.loc);
   llvm::Value *slot = temp(8, "mapval");
   if_then_else(b_->CreateIsNotNull(p), [&] { store_i64(b_->CreateLoad(i64(), p), slot); },
                [&] { store_i64(const_i64(0), slot); });
@@ -277,6 +279,8 @@ llvm::Value *Lowering::lower_incdec(ast::Unop &e) {
   auto &m = ast::as<ast::Map>(*e.operand);
   llvm::Value *key = build_key(m);
   llvm::Value *p = lookup(m.map_id, key);
+  helper_loc_ = e.loc;  // bpftrace reports @m++ at the whole expression
+  check_lookup(p);
   llvm::Value *result = temp(8, "incdec");
   if_then_else(
       b_->CreateIsNotNull(p),

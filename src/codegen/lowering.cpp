@@ -51,6 +51,7 @@ void Lowering::lower_probe(const ast::Probe &probe) {
   lower_block(probe.body);
   if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(exit_);
   b_->SetInsertPoint(exit_);
+  flush_map_full();
   b_->CreateRet(const_i64(0));
 }
 
@@ -111,7 +112,12 @@ llvm::Value *Lowering::lookup(int map_id, llvm::Value *key) {
 }
 
 void Lowering::update(int map_id, llvm::Value *key, llvm::Value *value, uint64_t flags) {
-  helper(BPF_FUNC_map_update_elem, i64(), {map_ptr(map_id), key, value, const_i64(flags)});
+  llvm::Value *ret = helper(BPF_FUNC_map_update_elem, i64(), {map_ptr(map_id), key, value, const_i64(flags)});
+  count_map_full(map_id, ret);
+  if (config().helper_check_level <= 0) return;
+  // BPF_NOEXIST losing a race to another CPU's insert is no failure.
+  if (flags & BPF_NOEXIST) ret = b_->CreateSelect(b_->CreateICmpEQ(ret, const_i64(uint64_t(-int64_t(EEXIST)))), const_i64(0), ret);
+  check_helper(ret, BPF_FUNC_map_update_elem);
 }
 
 llvm::Value *Lowering::build_key(ast::Map &m) {
@@ -170,14 +176,14 @@ llvm::Value *Lowering::submit_flags(EventKind kind) {
   return b_->CreateSelect(backlog, const_i64(BPF_RB_FORCE_WAKEUP), const_i64(BPF_RB_NO_WAKEUP));
 }
 
-void Lowering::read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as) {
+void Lowering::read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as, const Loc *loc) {
   auto id = as == AddrSpace::User ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
-  helper(id, i64(), {dst, size, src});
+  check_helper(helper(id, i64(), {dst, size, src}), id, loc);
 }
 
 void Lowering::read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as) {
   auto id = as == AddrSpace::User ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
-  helper(id, i64(), {dst, const_i64(size), src});
+  check_helper(helper(id, i64(), {dst, const_i64(size), src}), id);
 }
 
 void Lowering::store_const_string(const std::string &s, uint32_t capacity, llvm::Value *dst) {
@@ -239,6 +245,7 @@ void Lowering::lower_block(const ast::Block &b) {
 
 void Lowering::lower_stmt(const ast::Stmt &s) {
   set_loc(s.loc);
+  helper_loc_ = s.loc;
   switch (s.kind) {
     case ast::StmtKind::Expr: {
       auto &e = *ast::as<ast::ExprStmt>(s).expr;
@@ -318,6 +325,7 @@ void Lowering::lower_assign_map(const ast::AssignMap &a) {
   if (a.value->kind == ast::ExprKind::Call) {
     auto &call = ast::as<ast::Call>(*a.value);
     if (call.func && call.func->aggregation) {
+      helper_loc_ = call.loc;  // bpftrace reports an aggregation's update at the call
       call.func->aggregation->lower(*this, call, m, key);
       return;
     }
@@ -325,6 +333,7 @@ void Lowering::lower_assign_map(const ast::AssignMap &a) {
   if (a.compound) {
     llvm::Value *rhs = value(*a.value);
     llvm::Value *p = lookup(m.map_id, key);
+    check_lookup(p, &m.loc);  // -kk: at the map, as bpftrace (the update: at the statement)
     if_then_else(
         b_->CreateIsNotNull(p),
         [&] { b_->CreateStore(apply_op(*b_, a.op, b_->CreateLoad(i64(), p), rhs, spec.value.is_signed), p); },
@@ -338,6 +347,7 @@ void Lowering::lower_assign_map(const ast::AssignMap &a) {
   llvm::Value *slot = temp(spec.value_size, "val");
   if (!spec.value.is_integral()) zero(slot, spec.value_size);
   store_into(*a.value, slot, &spec.value);
+  helper_loc_ = a.op_loc;  // bpftrace reports a plain assignment's update at its `=`
   update(m.map_id, key, slot, BPF_ANY);
 }
 

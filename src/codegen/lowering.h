@@ -70,7 +70,14 @@ class Lowering {
   llvm::Value *build_key(ast::Map &m);
   // bpf_map_lookup_elem: pointer to the value or null.
   llvm::Value *lookup(int map_id, llvm::Value *key);
+  // bpf_map_update_elem; a full map is counted in kMapFullMap, and -k reports any failure.
   void update(int map_id, llvm::Value *key, llvm::Value *value, uint64_t flags);
+  // Where a failing helper is reported by -k (bpftrace's location for the call); set per statement.
+  void set_helper_loc(const Loc &loc) { helper_loc_ = loc; }
+  // -k: reports `ret` < 0 of helper `id` at loc, or the helper location (probe reads only with -kk).
+  void check_helper(llvm::Value *ret, bpf_func_id id, const Loc *loc = nullptr);
+  // -kk: reports a map lookup `p` that found nothing (bpftrace's map_lookup_elem, 0) at loc.
+  void check_lookup(llvm::Value *p, const Loc *loc = nullptr);
   // Reserves a ring-buffer record of header + payload_size bytes, calls fill
   // with the payload pointer, submits; counts a lost event if full.
   void emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
@@ -79,9 +86,9 @@ class Lowering {
   llvm::Value *submit_flags(EventKind kind);
   // Where untyped pointers point in this probe (user for uprobes).
   AddrSpace default_space() const;
-  // Reads a NUL-terminated string from `src` (an i64 address) into dst.
-  void read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as);
-  // Reads `size` bytes from address src into dst.
+  // Reads a NUL-terminated string from `src` (an i64 address) into dst (-kk checks it).
+  void read_str(llvm::Value *dst, llvm::Value *size, llvm::Value *src, AddrSpace as, const Loc *loc = nullptr);
+  // Reads `size` bytes from address src into dst (-kk checks it).
   void read_mem(llvm::Value *dst, uint32_t size, llvm::Value *src, AddrSpace as);
   // Stores a constant string (NUL-padded to `capacity`) at dst.
   void store_const_string(const std::string &s, uint32_t capacity, llvm::Value *dst);
@@ -105,6 +112,10 @@ class Lowering {
   void lower_if(const ast::If &s);
   void lower_while(const ast::While &s);
   void lower_unroll(const ast::Unroll &s);
+  // Counts a -E2BIG `ret` of an update of map_id, branch-free, in a stack slot of this run.
+  void count_map_full(int map_id, llvm::Value *ret);
+  // At the exit block: adds each non-zero run count to kMapFullMap (one branch per map).
+  void flush_map_full();
   llvm::Value *var_slot(const std::string &name);
   llvm::Value *lower_binop(ast::Binop &e);
   llvm::Value *lower_unop(ast::Unop &e);
@@ -133,6 +144,9 @@ class Lowering {
   llvm::BasicBlock *entry_ = nullptr;
   llvm::BasicBlock *exit_ = nullptr;
   std::vector<std::pair<llvm::BasicBlock *, llvm::BasicBlock *>> loops_;  // (continue, break)
+  Loc helper_loc_;  // see set_helper_loc
+  // Per map id: this run's updates refused by a full map (an i64 stack slot; flushed at exit).
+  std::map<int, llvm::Value *> full_counts_;
 };
 
 }  // namespace probe

@@ -49,6 +49,9 @@ ModuleState::ModuleState(const PassContext &ctx) : pass(ctx) {
     user_maps.push_back(define_map(m.bpf_name, m.percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH,
                                    m.max_entries, m.key_size, m.value_size, flags));
   }
+  // Cheap map-full accounting: only the failure path of an update touches it.
+  if (!ctx.maps.empty())
+    map_full = define_map(kMapFullMap, BPF_MAP_TYPE_PERCPU_ARRAY, static_cast<uint32_t>(ctx.maps.size()), 4, 8);
 }
 
 llvm::DIType *ModuleState::byte_type(uint32_t size) {

@@ -10,6 +10,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
+#include "codegen/artifact.h"
 #include "pipeline/pass.h"
 
 namespace probe {
@@ -40,6 +41,10 @@ class ModuleState {
   llvm::GlobalVariable *events = nullptr;
   llvm::GlobalVariable *lost = nullptr;
   llvm::GlobalVariable *stacks = nullptr;
+  // kMapFullMap: per user map, updates refused because the map was full (null without user maps).
+  llvm::GlobalVariable *map_full = nullptr;
+  // -k: the call sites whose helper failures are reported, by site id.
+  std::vector<HelperErrorSite> helper_errors;
   llvm::GlobalVariable *zeros = nullptr;
   llvm::Function *count_cb = nullptr;
   // Set when a probe other than BEGIN/END emits events: the ring buffer

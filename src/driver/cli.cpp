@@ -1,10 +1,12 @@
 #include "driver/cli.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -40,6 +42,11 @@ const char *kUsage =
     "    -p PID           trace process PID; exit when it exits\n"
     "    -d ast|ir|asm    print the parsed tree, the LLVM IR, or the BPF assembly\n"
     "    -f text|json     output format (default text)\n"
+    "    -o FILE          program output to FILE (created or truncated) instead of stdout\n"
+    "    -q               quiet: no 'Attaching N probes...' line\n"
+    "    -B none|line|full  output buffering (default: line on a terminal, else full)\n"
+    "    -k               report failed BPF helpers (map updates...) with their source location\n"
+    "    -kk              -k, and failed probe reads and map lookups that find nothing too\n"
     "    --dry-run        parse, check and generate code; do not load (no root needed)\n"
     "    --emit-elf FILE  write the BPF ELF object to FILE\n"
     "    --no-kprobe-multi  attach wildcard kprobes one by one\n"
@@ -47,6 +54,12 @@ const char *kUsage =
     "    -v               verbose: libbpf messages and full verifier logs\n"
     "    -h, --help       show this help\n"
     "    -V, --version    show the version\n"
+    "\n"
+    "ENVIRONMENT:\n"
+    "    BPFTRACE_MAP_KEYS_MAX  entries per map (default 4096)\n"
+    "\n"
+    "SIGNALS:\n"
+    "    SIGUSR1          print every map now and keep tracing\n"
     "\n"
     "EXAMPLES:\n"
     "    probe -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
@@ -89,7 +102,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
   int c;
   // '+': stop at the first non-option so positional args may look like flags;
   // ':': a missing argument returns ':' (not '?').
-  while ((c = getopt_long(argc, argv, "+:e:c:p:d:f:lvhV", longopts, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "+:e:c:p:d:f:o:B:qklvhV", longopts, nullptr)) != -1) {
     switch (c) {
       case 'e': a.program = optarg; a.have_program = true; break;
       case 'c':
@@ -127,6 +140,26 @@ int parse_args(int argc, char **argv, CliArgs &a) {
         else if (f == "json") a.cfg.format = OutputFormat::Json;
         else {
           std::fprintf(stderr, "probe: error: -f takes text or json, not '%s'\n", optarg);
+          return 2;
+        }
+        break;
+      }
+      case 'o':
+        if (!*optarg) {
+          std::fputs("probe: error: -o needs a file name\n", stderr);
+          return 2;
+        }
+        a.cfg.output_file = optarg;
+        break;
+      case 'q': a.cfg.quiet = true; break;
+      case 'k': a.cfg.helper_check_level = std::min(a.cfg.helper_check_level + 1, 2); break;
+      case 'B': {
+        std::string m = optarg;
+        if (m == "none") a.cfg.buffering = BufferMode::None;
+        else if (m == "line") a.cfg.buffering = BufferMode::Line;
+        else if (m == "full") a.cfg.buffering = BufferMode::Full;
+        else {
+          std::fprintf(stderr, "probe: error: -B takes none, line or full, not '%s'\n", optarg);
           return 2;
         }
         break;
@@ -187,6 +220,28 @@ int parse_args(int argc, char **argv, CliArgs &a) {
   return 0;
 }
 
+// BPFTRACE_MAP_KEYS_MAX, as bpftrace reads it: a positive number of entries per map.
+Status read_env(Config &cfg) {
+  const char *v = std::getenv("BPFTRACE_MAP_KEYS_MAX");
+  if (!v) return Ok{};
+  char *end = nullptr;
+  errno = 0;
+  unsigned long long n = std::strtoull(v, &end, 10);
+  if (!*v || *end || errno || n == 0 || n > UINT32_MAX || *v == '-')
+    return make_error(std::string("BPFTRACE_MAP_KEYS_MAX must be a positive number of map entries, not '") + v + "'",
+                      EINVAL);
+  cfg.map_keys_max = static_cast<uint32_t>(n);
+  return Ok{};
+}
+
+// Opens -o FILE for writing (created or truncated, not inherited by -c), as
+// bpftrace does before anything else; -1 with a reported error.
+int open_output(const std::string &path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) report_error(stderr, sys_error("cannot open the output file '" + path + "'", errno));
+  return fd;
+}
+
 Result<SourceFile> read_source(const CliArgs &a) {
   if (a.have_program) return SourceFile{"stdin", a.program};
   auto text = read_program_file(a.file);
@@ -224,6 +279,16 @@ int run(int argc, char **argv) {
   Config &cfg = a.cfg;
   if (a.list) return list_probes(a.list_pattern, cfg.verbose, cfg);
   Logger::get().set_level(cfg.verbose ? LogLevel::Debug : LogLevel::Warning);
+  if (auto st = read_env(cfg); !st) return report_error(stderr, st.error()), 1;
+  // -o: opened first (an unwritable path fails before anything is compiled or attached).
+  int out_fd = STDOUT_FILENO;
+  if (!cfg.output_file.empty() && (out_fd = open_output(cfg.output_file)) < 0) return 1;
+  struct FdCloser {  // the -o file, closed on every return
+    int fd;
+    ~FdCloser() {
+      if (fd != STDOUT_FILENO) ::close(fd);
+    }
+  } out_closer{out_fd};
   auto src = read_source(a);
   if (!src) {
     report_error(stderr, src.error());
@@ -260,7 +325,7 @@ int run(int argc, char **argv) {
   }
   if (cfg.dry_run) return 0;
 
-  return run_session(prog, cfg, make_attach_fn(cfg), child ? &*child : nullptr, make_prepare_fn(cfg));
+  return run_session(prog, cfg, make_attach_fn(cfg), child ? &*child : nullptr, make_prepare_fn(cfg), out_fd);
 }
 
 // rc, or 1 when what went to stdout through stdio (-l, -d ast, --help) was

@@ -182,6 +182,7 @@ struct AssignMap : Stmt {
   ExprPtr value;
   bool compound = false;
   BinOp op = BinOp::Add;  // meaningful only when compound
+  Loc op_loc;             // the `=` token: where -k reports a failed update (bpftrace's location)
   AssignMap(std::unique_ptr<Map> m, ExprPtr v, Loc l)
       : Stmt(StmtKind::AssignMap, l), map(std::move(m)), value(std::move(v)) {}
 };

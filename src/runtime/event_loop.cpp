@@ -97,6 +97,13 @@ int dispatch(EventLoop::State &s, const void *data, size_t size) {
     case EventKind::PrintEntry: st = s.out->print_entry(h.id, payload, psize); break;
     case EventKind::ClearMap: st = s.out->clear_map(h.id); break;
     case EventKind::ZeroMap: st = s.out->zero_map(h.id); break;
+    case EventKind::HelperError:
+      if (h.id < p.helper_errors.size() && psize >= sizeof(int64_t)) {
+        int64_t rc;
+        std::memcpy(&rc, payload, sizeof rc);
+        s.out->helper_error(p.helper_errors[h.id], rc);
+      }
+      break;
     case EventKind::Exit:
       s.exit_seen = true;
       s.discard = true;

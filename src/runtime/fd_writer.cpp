@@ -31,7 +31,9 @@ int write_all(int fd, const char *data, size_t size) {
 void FdWriter::write(std::string_view s) {
   if (err_) return;
   buf_.append(s.data(), s.size());
-  if (buf_.size() >= kFlushAt) flush();
+  if (buf_.size() >= kFlushAt || mode_ == Mode::None ||
+      (mode_ == Mode::Line && s.find('\n') != std::string_view::npos))
+    flush();
 }
 
 bool FdWriter::flush() {

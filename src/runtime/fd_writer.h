@@ -19,7 +19,12 @@ class FdWriter {
   // Flushes what is left; an error here is kept in error() like any other.
   ~FdWriter() { flush(); }
 
-  // Appends s; writes out once the buffer passes kFlushAt. Dropped after an error.
+  // When write() itself writes out (-B): Full at kFlushAt, Line at each newline, None at once.
+  enum class Mode { Full, Line, None };
+  void set_mode(Mode m) { mode_ = m; }
+  Mode mode() const { return mode_; }
+
+  // Appends s; writes out as the mode says (and once past kFlushAt). Dropped after an error.
   void write(std::string_view s);
   // Writes every buffered byte; false once any write has failed.
   bool flush();
@@ -33,6 +38,7 @@ class FdWriter {
  private:
   int fd_;
   int err_ = 0;
+  Mode mode_ = Mode::Full;
   std::string buf_;
 };
 

@@ -79,8 +79,8 @@ Status Output::zero_map(uint32_t index) {
   return probe::zero_map(prog_.maps[index], map_fds_[index]);
 }
 
-void Output::print_all_maps() {
-  if (format_ == OutputFormat::Text) out_.write("\n\n");
+void Output::print_all_maps(bool at_exit) {
+  if (at_exit && format_ == OutputFormat::Text) out_.write("\n\n");
   for (uint32_t i = 0; i < prog_.maps.size() && !out_.error(); i++) {
     auto st = print_map(i);
     if (!st) report_error(stderr, st.error());
@@ -94,6 +94,18 @@ void Output::attached_probes(size_t n) {
   else
     out_.write("Attaching " + std::to_string(n) + " probe" + (n == 1 ? "" : "s") + "...\n");
   flush();
+}
+
+void Output::helper_error(const HelperErrorSite &site, int64_t rc) {
+  if (format_ == OutputFormat::Json) {
+    out_.write("{\"type\": \"helper_error\", \"helper\": " + json_quote(site.helper_name) +
+               ", \"retcode\": " + std::to_string(rc) + ", \"line\": " + std::to_string(site.loc.begin.line) +
+               ", \"col\": " + std::to_string(site.loc.begin.column) + "}\n");
+    return;
+  }
+  // bpftrace: "strerror (rc)" for an error code, the bare value otherwise (a lookup's 0).
+  std::string what = rc < 0 && rc > -4096 ? errno_text(int(-rc)) + " (" + std::to_string(rc) + ")" : std::to_string(rc);
+  out_.write(site.where + ": WARNING: Failed to " + site.helper_name + ": " + what + "\n" + site.context);
 }
 
 void Output::lost_events(uint64_t n) {

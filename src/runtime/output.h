@@ -32,12 +32,18 @@ class Output {
   // clear(@map) / zero(@map).
   Status clear_map(uint32_t index);
   Status zero_map(uint32_t index);
-  // Every non-empty map in MapSpec order, preceded by bpftrace's "\n\n" in text mode.
-  void print_all_maps();
+  // Every non-empty map in MapSpec order; at exit preceded by bpftrace's "\n\n"
+  // in text mode, not on SIGUSR1 (at_exit false), as bpftrace 0.17.
+  void print_all_maps(bool at_exit = true);
   // Whether reading a map for printing ever failed (reported; the exit status becomes 1).
   bool map_read_failed() const { return map_read_failed_; }
   // "Attaching N probes..." (singular for 1).
   void attached_probes(size_t n);
+  // -k: "file:L:C-C: WARNING: Failed to HELPER: strerror (rc)" and the quoted line
+  // (JSON: a helper_error record), in the program output as bpftrace prints it.
+  void helper_error(const HelperErrorSite &site, int64_t rc);
+  // -B: when writes reach the fd (Full: per poll and at 64 KiB, Line: per line, None: at once).
+  void set_buffering(FdWriter::Mode m) { out_.set_mode(m); }
   // "Lost N events" on stderr (JSON: a lost_events record on out).
   void lost_events(uint64_t n);
   // Writes out what is buffered; false once any write has failed.

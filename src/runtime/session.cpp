@@ -16,6 +16,7 @@
 #include "runtime/event_loop.h"
 #include "runtime/output.h"
 #include "runtime/ksyms.h"
+#include "runtime/map_full.h"
 #include "runtime/privileges.h"
 #include "util/log.h"
 
@@ -28,6 +29,8 @@ namespace {
 // SIGPIPE (a quiet stop: the reader is gone, nothing more is printed).
 volatile sig_atomic_t g_stop = 0;
 volatile sig_atomic_t g_sigpipe = 0;
+// SIGUSR1: print every map now and keep running (bpftrace's map dump on demand).
+volatile sig_atomic_t g_usr1 = 0;
 
 // First SIGINT/SIGTERM: stop gracefully. A second one: die of it at once
 // (fds close, so the kernel detaches everything; the -c child has
@@ -44,12 +47,14 @@ void on_stop_signal(int sig) {
   g_stop = 1;
 }
 
+void on_sigusr1(int) { g_usr1 = 1; }
+
 void on_sigpipe(int) {
   g_sigpipe = 1;
   g_stop = 1;
 }
 
-// Installs the session's SIGINT/SIGTERM/SIGPIPE handlers and restores the old ones after.
+// Installs the session's SIGINT/SIGTERM/SIGPIPE/SIGUSR1 handlers and restores the old ones after.
 // SA_RESTART: a write blocked on a slow pipe resumes instead of failing
 // with EINTR (which lost whole buffers); the event loop's epoll_wait is
 // never restarted by the kernel (signal(7)), so polling still wakes up.
@@ -60,6 +65,7 @@ class SignalGuard {
   SignalGuard() {
     g_stop = 0;
     g_sigpipe = 0;
+    g_usr1 = 0;
     struct sigaction sa = {};
     sa.sa_handler = on_stop_signal;
     sa.sa_flags = SA_RESTART;
@@ -68,15 +74,18 @@ class SignalGuard {
     sigaction(SIGTERM, &sa, &old_term_);
     sa.sa_handler = on_sigpipe;
     sigaction(SIGPIPE, &sa, &old_pipe_);
+    sa.sa_handler = on_sigusr1;
+    sigaction(SIGUSR1, &sa, &old_usr1_);
   }
   ~SignalGuard() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
     sigaction(SIGPIPE, &old_pipe_, nullptr);
+    sigaction(SIGUSR1, &old_usr1_, nullptr);
   }
 
  private:
-  struct sigaction old_int_ = {}, old_term_ = {}, old_pipe_ = {};
+  struct sigaction old_int_ = {}, old_term_ = {}, old_pipe_ = {}, old_usr1_ = {};
 };
 
 // Whether output can no longer be written (the reader left, or a write failed).
@@ -182,19 +191,37 @@ bool target_gone(const Config &cfg, ChildProcess *child) {
   return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
 }
 
-// Polls until a signal, exit(), or the traced process ending.
-Status pump(EventLoop &loop, const Output &out, const Config &cfg, ChildProcess *child) {
+// Polls until a signal, exit(), or the traced process ending; prints the
+// maps on SIGUSR1 and checks for lost events and full maps once a second.
+Status pump(EventLoop &loop, Output &out, const Config &cfg, ChildProcess *child, MapFullMonitor &full) {
   auto last_lost = std::chrono::steady_clock::now();
   while (!g_stop && !loop.exit_requested() && !output_dead(out)) {
     if (auto st = loop.poll(100); !st) return st;
+    if (g_usr1) {  // after the events before it, like bpftrace
+      g_usr1 = 0;
+      out.print_all_maps(false);
+    }
     if (target_gone(cfg, child)) break;
     auto now = std::chrono::steady_clock::now();
     if (now - last_lost > std::chrono::seconds(1)) {
       loop.report_lost();
+      full.check();
       last_lost = now;
     }
   }
   return Ok{};
+}
+
+// -B as the writer's mode; Auto is bpftrace's stdio default: line-buffered on
+// a terminal, else full (which here still writes out at every poll, <= 0.1 s).
+FdWriter::Mode buffer_mode(BufferMode m, int fd) {
+  switch (m) {
+    case BufferMode::None: return FdWriter::Mode::None;
+    case BufferMode::Line: return FdWriter::Mode::Line;
+    case BufferMode::Full: return FdWriter::Mode::Full;
+    case BufferMode::Auto: break;
+  }
+  return isatty(fd) ? FdWriter::Mode::Line : FdWriter::Mode::Full;
 }
 
 // Kernel symbols from kallsyms (loaded on first use) and stacks from the
@@ -221,16 +248,18 @@ ValueContext make_value_context(const CompiledProgram &prog, BpfObject &obj) {
 
 // Everything after the loaded object exists: returns the exit status.
 int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
-               ChildProcess *child, BpfObject &obj) {
+               ChildProcess *child, BpfObject &obj, int out_fd) {
   std::vector<int> fds;
   for (const auto &m : prog.maps) fds.push_back(obj.map_fd(m.bpf_name));
-  Output out(STDOUT_FILENO, cfg.format, prog, fds);
+  Output out(out_fd, cfg.format, prog, fds);
+  out.set_buffering(buffer_mode(cfg.buffering, out_fd));
   out.set_value_context(make_value_context(prog, obj));
+  MapFullMonitor full(prog.counts_map_full ? obj.map_fd(kMapFullMap) : -1, prog);
   auto loop = EventLoop::create(obj.map_fd(kEventsMap), obj.map_fd(kLostMap), prog, out);
   if (!loop) return report_error(stderr, loop.error()), 1;
   SignalGuard signals;
   loop->set_stop_flag(&g_stop);
-  out.attached_probes(count_attach_points(prog));
+  if (!cfg.quiet) out.attached_probes(count_attach_points(prog));
   if (output_dead(out)) return output_failure_status(out);  // e.g. > /dev/full: before attaching anything
   if (auto st = run_kind(prog, obj, ProbeKind::Begin); !st) return report_error(stderr, st.error()), 1;
   if (auto st = loop->drain(); !st) return report_error(stderr, st.error()), 1;
@@ -239,14 +268,16 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   if (!loop->exit_requested() && !output_dead(out)) {
     if (auto st = attach_all(prog, obj, attach, &links); !st) return report_error(stderr, st.error()), 1;
     if (!g_stop && std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {  // not when attach was cut short
-      out.raw("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
+      static constexpr std::string_view kNotify = "__BPFTRACE_NOTIFY_PROBES_ATTACHED\n";
+      if (out_fd == STDOUT_FILENO) out.raw(kNotify);
+      else (void)write_all(STDOUT_FILENO, kNotify.data(), kNotify.size());  // not into the -o file
       out.flush();
     }
     // Not when Ctrl-C came during attach (the command must not start), nor
     // when the held child already died (writing to its pipe would SIGPIPE us).
     if (child && !g_stop && !child->exited())
       if (auto st = child->release(); !st) return report_error(stderr, st.error()), 1;
-    if (auto st = pump(*loop, out, cfg, child); !st) {
+    if (auto st = pump(*loop, out, cfg, child, full); !st) {
       report_error(stderr, st.error());
       failed = true;
     }
@@ -265,6 +296,8 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   loop->accept_after_exit();
   if (auto st = run_kind(prog, obj, ProbeKind::End); !st) report_error(stderr, st.error()), failed = true;
   (void)loop->drain();
+  out.flush();          // what came before the warning, in order on a terminal
+  full.final_report();  // before the maps, so the warning is next to what it is about
   out.print_all_maps();
   if (out.map_read_failed()) failed = true;  // and END failing (above): exit 1 too
   loop->report_lost();
@@ -283,7 +316,7 @@ size_t count_attach_points(const CompiledProgram &prog) {
 }
 
 int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
-                ChildProcess *child, const PrepareFn &prepare) {
+                ChildProcess *child, const PrepareFn &prepare, int out_fd) {
   install_libbpf_logger();
   if (auto st = check_privileges(); !st) return report_error(stderr, st.error()), 1;
   auto obj = BpfObject::open_mem(prog.elf, "probe");
@@ -300,7 +333,7 @@ int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &
     report_load_failure(prog, st.error(), fail, cfg);
     return 1;
   }
-  int rc = run_loaded(prog, cfg, attach, child, *obj);
+  int rc = run_loaded(prog, cfg, attach, child, *obj, out_fd);
   // Unloading is the kernel's time too (many kprobe programs: seconds under TCG).
   auto unload_start = std::chrono::steady_clock::now();
   { BpfObject gone(std::move(*obj)); }

@@ -24,9 +24,10 @@ using AttachFn = std::function<Result<std::vector<BpfLink>>(const ProbeProgram &
 using PrepareFn = std::function<Status(const ProbeProgram &, bpf_program *)>;
 
 // Runs prog to completion and returns the process exit status (0 ok, 1 error).
-// child is the already spawned, still held -c command (or nullptr).
+// child is the already spawned, still held -c command (or nullptr); program
+// output goes to out_fd (stdout, or the -o file; not owned).
 int run_session(const CompiledProgram &prog, const Config &cfg, const AttachFn &attach,
-                ChildProcess *child = nullptr, const PrepareFn &prepare = nullptr);
+                ChildProcess *child = nullptr, const PrepareFn &prepare = nullptr, int out_fd = 1);
 
 // Whether SIGINT/SIGTERM/SIGPIPE asked the running session to stop: lets a
 // provider's loop over thousands of attach points give up early.

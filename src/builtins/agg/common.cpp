@@ -25,6 +25,7 @@ Type agg_int_arg(Sema &S, ast::Call &c) {
 void agg_upsert(Lowering &L, ast::Map &m, llvm::Value *key, const std::function<void(llvm::Value *)> &existing,
                 const std::function<void(llvm::Value *)> &init) {
   llvm::Value *ptr = L.lookup(m.map_id, key);
+  L.check_lookup(ptr);  // -kk: a new key, as bpftrace reports it
   llvm::Value *found = L.b().CreateIsNotNull(ptr);
   L.if_then_else(
       found, [&] { existing(ptr); },
@@ -41,6 +42,7 @@ void agg_with_entry(Lowering &L, ast::Map &m, llvm::Value *key, const std::funct
   auto &b = L.b();
   llvm::Value *slot = L.temp(8, "entry");
   llvm::Value *p = L.lookup(m.map_id, key);
+  L.check_lookup(p);  // -kk: a new key, as bpftrace reports it
   b.CreateStore(p, slot);
   L.if_then(b.CreateIsNull(p), [&] {
     llvm::Value *z = L.zeros();
