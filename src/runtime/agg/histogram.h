@@ -25,7 +25,7 @@ std::string hist_text(const std::vector<HistBucket> &buckets);
 // [{"min": a, "max": b, "count": n}, ...] over the same range ("[]" when empty).
 std::string hist_json(const std::vector<HistBucket> &buckets);
 
-// bpftrace's short number: 1024 -> "1K", 3145728 -> "3M", others as is.
+// bpftrace's short number: 1024 -> "1K", 3145728 -> "3M" (K M G T P E), others as is.
 std::string hist_number_label(int64_t n);
 
 // Total of all buckets: histograms sort by it.
