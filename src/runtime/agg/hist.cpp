@@ -30,8 +30,8 @@ std::vector<HistBucket> buckets(const MapSpec &spec, const uint8_t *v, uint64_t 
     }
     auto [lo, width] = bounds(i, k);
     std::string label = width == 1 ? "[" + hist_number_label(lo) + "]"
-                                   : "[" + hist_number_label(lo) + ", " + hist_number_label(lo + width) + ")";
-    out.push_back({label, lo, lo + width - 1, n});
+                                   : "[" + hist_number_label(lo) + ", " + hist_number_label(uint64_t(lo) + width) + ")";
+    out.push_back({label, lo, lo + (width - 1), n});  // the last bucket ends at 2^63: no signed overflow
   }
   return out;
 }

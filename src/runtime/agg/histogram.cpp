@@ -59,11 +59,11 @@ std::string hist_json(const std::vector<HistBucket> &buckets) {
   return out + "]";
 }
 
-std::string hist_number_label(int64_t n) {
+std::string hist_number_label(uint64_t n) {
   static const struct {
-    int64_t unit;
+    uint64_t unit;
     char suffix;
-  } units[] = {{1ll << 60, 'E'}, {1ll << 50, 'P'}, {1ll << 40, 'T'}, {1ll << 30, 'G'}, {1ll << 20, 'M'}, {1ll << 10, 'K'}};
+  } units[] = {{1ull << 60, 'E'}, {1ull << 50, 'P'}, {1ull << 40, 'T'}, {1ull << 30, 'G'}, {1ull << 20, 'M'}, {1ull << 10, 'K'}};
   if (n == 0) return "0";
   for (const auto &u : units)
     if (n % u.unit == 0) return std::to_string(n / u.unit) + u.suffix;

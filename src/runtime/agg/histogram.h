@@ -26,7 +26,7 @@ std::string hist_text(const std::vector<HistBucket> &buckets);
 std::string hist_json(const std::vector<HistBucket> &buckets);
 
 // bpftrace's short number: 1024 -> "1K", 3145728 -> "3M" (K M G T P E), others as is.
-std::string hist_number_label(int64_t n);
+std::string hist_number_label(uint64_t n);
 
 // Total of all buckets: histograms sort by it.
 uint64_t hist_total(const uint8_t *value, uint32_t value_size);
