@@ -99,6 +99,9 @@ fail() { echo "run-in-vm init: \$*"; echo "@@PROBE-VM-EXIT 125@@"; \$bb sync; \$
 \$bb mount -t sysfs sysfs /mnt/sys || fail "mount sysfs"
 \$bb mount -t devtmpfs dev /mnt/dev || fail "mount devtmpfs"
 \$bb mkdir -p /mnt/dev/pts /mnt/dev/shm 2>/dev/null
+# devtmpfs has no fd links (udev makes them): /dev/stderr must not become a file.
+\$bb ln -sf /proc/self/fd /mnt/dev/fd 2>/dev/null
+for n in 0:stdin 1:stdout 2:stderr; do \$bb ln -sf /proc/self/fd/\${n%%:*} /mnt/dev/\${n#*:} 2>/dev/null; done
 \$bb mount -t devpts devpts /mnt/dev/pts 2>/dev/null
 \$bb mount -t tmpfs tmpfs /mnt/dev/shm 2>/dev/null
 \$bb mount -t tracefs tracefs /mnt/sys/kernel/tracing || fail "mount tracefs"
