@@ -2,23 +2,27 @@
 """Runtime corpus runner for probe: runs tests/corpus/cases/*.test end to end.
 
     run_corpus.py --probe build/probe --build build [--filter GLOB]
-                  [--requires native|vm|all] [-j N] [--junit FILE] [-v]
+                  [--requires native|vm|all] [--pending] [-j N] [--junit FILE] [-v]
 
 Prints one line per case (PASS/FAIL/SKIP, with the reason), the details of every
-failure, and ends with a line exactly "N passed, N failed, N skipped".
-Exits 1 if any case failed, else 0. The case format is documented in
+failure, then "N pending" and last a line exactly "N passed, N failed, N skipped"
+(a PENDING case not run is counted as skipped, never as passed; --pending runs
+them). Exits 1 if any case failed, else 0. The case format is documented in
 tests/corpus/README.md. Python 3 standard library only.
 """
 
 import argparse
 import concurrent.futures
+import difflib
 import fnmatch
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -33,7 +37,11 @@ LIST_KEYS = {"EXPECT", "EXPECT_REGEX", "EXPECT_NONE", "EXPECT_NONE_REGEX", "EXPE
              "EXPECT_STDERR", "EXPECT_STDERR_REGEX", "EXPECT_STDERR_NONE", "BEFORE",
              "AFTER", "ENV", "REQUIRES"}
 SCALAR_KEYS = {"NAME", "PROG", "PROG_FILE", "ARGS", "PARAMS", "CMD", "EXIT", "TIMEOUT", "SIGINT_AFTER",
-               "BEFORE_DELAY", "SKIP_IN_VM"}
+               "BEFORE_DELAY", "SKIP_IN_VM", "STDOUT", "STDOUT_REGEX", "PENDING", "OUTPUT_FILE",
+               "OUTPUT_FILE_CONTENT", "BPFTRACE_PROG", "BPFTRACE_ARGS", "BPFTRACE_DIFFERS"}
+# Keys only tools/from_bpftrace.py reads (the runner ignores them): the program
+# or options to give bpftrace 0.17 instead, and why an expectation is not its output.
+REFERENCE_KEYS = {"BPFTRACE_PROG", "BPFTRACE_ARGS", "BPFTRACE_DIFFERS"}
 
 
 class CaseError(Exception):
@@ -120,7 +128,13 @@ def parse_file(path):
         if ("PROG" in c.fields) and ("PROG_FILE" in c.fields) or \
                 (not listing and ("PROG" in c.fields) == ("PROG_FILE" in c.fields)):
             raise CaseError(f"{c.path}:{c.line}: case {c.name} needs exactly one of PROG, PROG_FILE")
-        for rx in c.list("EXPECT_REGEX") + c.list("EXPECT_NONE_REGEX") + c.list("EXPECT_STDERR_REGEX"):
+        if ("OUTPUT_FILE_CONTENT" in c.fields) != ("OUTPUT_FILE" in c.fields):
+            raise CaseError(f"{c.path}:{c.line}: case {c.name}: OUTPUT_FILE and OUTPUT_FILE_CONTENT go together")
+        if "STDOUT" in c.fields and "STDOUT_REGEX" in c.fields:
+            raise CaseError(f"{c.path}:{c.line}: case {c.name}: STDOUT and STDOUT_REGEX exclude each other")
+        stdout_rx = c.fields.get("STDOUT_REGEX")
+        stdout_rx = stdout_rx.split("\n") if stdout_rx else []
+        for rx in c.list("EXPECT_REGEX") + c.list("EXPECT_NONE_REGEX") + c.list("EXPECT_STDERR_REGEX") + stdout_rx:
             try:
                 re.compile(rx)
             except re.error as e:
@@ -173,16 +187,35 @@ class Runner:
         reason = self.skip_reason(case)
         if reason:
             return Result(case, "SKIP", reason)
+        if case.get("PENDING") and not self.args.pending:
+            return Result(case, "SKIP", "pending: " + case.get("PENDING"))
         start = time.monotonic()
         try:
             status, reason, details = self._run(case)
         except Exception as e:  # a runner bug must show as a failure, not a crash
             status, reason, details = "FAIL", f"runner error: {type(e).__name__}: {e}", ""
+        if case.get("PENDING"):
+            reason = (reason + " " if reason else "") + "[pending: " + case.get("PENDING") + "]"
         return Result(case, status, reason, details, time.monotonic() - start)
 
     def _run(self, case):
+        ex = self.execute(case)
+        if ex.missing:
+            return "FAIL", f"binary not found: {ex.cmd[0]}", ex.details()
+        if ex.killed:
+            return "FAIL", f"did not exit within {KILL_GRACE:g}s of SIGINT (killed)", ex.details()
+        failure = self.check(case, ex)
+        if failure:
+            return "FAIL", failure, ex.details()
+        return "PASS", "", ""
+
+    def execute(self, case, binary=None, prog=None, args=None):
+        """Runs the case's command (with BEFORE, AFTER, SIGINT_AFTER, TIMEOUT) and
+        returns an Execution. binary/prog/args replace probe, PROG and ARGS
+        (tools/from_bpftrace.py runs bpftrace through this)."""
         befores = []
-        extra = {"{casedir}": os.path.dirname(os.path.abspath(case.path))}
+        tmp = tempfile.mkdtemp(prefix="probe-corpus-")
+        extra = {"{casedir}": os.path.dirname(os.path.abspath(case.path)), "{tmp}": tmp}
         try:
             for b in case.list("BEFORE"):
                 befores.append(self._start_before(self.subst(b, extra)))
@@ -191,10 +224,11 @@ class Runner:
                 # BEFORE_DELAY: seconds for BEFORE commands to get ready (e.g. a
                 # probe that must have loaded its programs first).
                 time.sleep(float(case.get("BEFORE_DELAY") or 0))
-            return self._run_probe(case, extra)
+            return self._run_probe(case, extra, binary, prog, args)
         finally:
             for p in befores:
                 _kill_group(p)
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def _start_before(self, cmd):
         p = subprocess.Popen(["/bin/sh", "-c", "exec " + cmd], cwd=self.src, stdin=subprocess.DEVNULL,
@@ -211,14 +245,16 @@ class Runner:
         time.sleep(0.05)
         return p
 
-    def build_command(self, case, extra):
-        cmd = [self.probe]
-        if case.get("ARGS"):
-            cmd += shlex.split(self.subst(case.get("ARGS"), extra))
+    def build_command(self, case, extra, binary=None, prog=None, args=None):
+        cmd = [binary or self.probe]
+        args = case.get("ARGS") if args is None else args
+        if args:
+            cmd += shlex.split(self.subst(args, extra))
         if case.get("CMD"):
             cmd += ["-c", self.subst(case.get("CMD"), extra)]
-        if case.get("PROG") is not None:
-            cmd += ["-e", self.subst(case.get("PROG"), extra)]
+        prog = case.get("PROG") if prog is None else prog
+        if prog is not None:
+            cmd += ["-e", self.subst(prog, extra)]
         elif case.get("PROG_FILE") is not None:
             pf = self.subst(case.get("PROG_FILE"), extra)
             if not os.path.isabs(pf):
@@ -228,38 +264,38 @@ class Runner:
             cmd += shlex.split(self.subst(case.get("PARAMS"), extra))
         return cmd
 
-    def _run_probe(self, case, extra):
+    def _run_probe(self, case, extra, binary, prog, args):
         timeout = float(case.get("TIMEOUT", DEFAULT_TIMEOUT))
         sigint_after = case.get("SIGINT_AFTER")
         sigint_after = float(sigint_after) if sigint_after is not None else None
-        cmd = self.build_command(case, extra)
+        cmd = self.build_command(case, extra, binary, prog, args)
+        ex = Execution(self, case, cmd, extra)
         env = dict(os.environ)
         env[NOTIFY_ENV] = "1"
         for kv in case.list("ENV"):
             k, _, v = kv.partition("=")
             env[k] = self.subst(v, extra)
-        if not os.path.exists(self.probe):
-            return "FAIL", f"probe binary not found: {self.probe}", self._details(case, cmd, "", "", None, [])
+        if not os.path.exists(cmd[0]) and not shutil.which(cmd[0]):
+            ex.missing = True
+            return ex
 
         proc = subprocess.Popen(cmd, cwd=self.src, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        out_lines, err_chunks = [], []
+        out_raw, err_raw = [], []
         attached = threading.Event()
-        after_log = []
 
-        def read_stdout():
-            for raw in iter(proc.stdout.readline, b""):
-                line = raw.decode("utf-8", "replace").rstrip("\n")
+        # The attach notification is removed from either stream (probe prints it
+        # on stdout, bpftrace 0.17 on stderr); everything else is kept verbatim.
+        def reader(stream, sink):
+            for raw in iter(stream.readline, b""):
+                line = raw.decode("utf-8", "replace")
                 if line.strip() == NOTIFY_LINE:
                     attached.set()
                     continue
-                out_lines.append(line)
+                sink.append(line)
 
-        def read_stderr():
-            err_chunks.append(proc.stderr.read().decode("utf-8", "replace"))
-
-        threads = [threading.Thread(target=read_stdout, daemon=True),
-                   threading.Thread(target=read_stderr, daemon=True)]
+        threads = [threading.Thread(target=reader, args=(proc.stdout, out_raw), daemon=True),
+                   threading.Thread(target=reader, args=(proc.stderr, err_raw), daemon=True)]
         for t in threads:
             t.start()
 
@@ -269,7 +305,6 @@ class Runner:
         attach_time = None
         sent_sigint = False
         timed_out = False
-        killed = False
         sigint_time = None
         while proc.poll() is None:
             now = time.monotonic()
@@ -280,10 +315,10 @@ class Runner:
                     try:
                         r = subprocess.run(["/bin/sh", "-c", a], cwd=self.src, stdin=subprocess.DEVNULL,
                                            capture_output=True, timeout=max(1.0, timeout - (now - start)))
-                        after_log.append((a, r.returncode, r.stdout.decode("utf-8", "replace"),
-                                          r.stderr.decode("utf-8", "replace")))
+                        ex.after_log.append((a, r.returncode, r.stdout.decode("utf-8", "replace"),
+                                             r.stderr.decode("utf-8", "replace")))
                     except subprocess.TimeoutExpired:
-                        after_log.append((a, "timeout", "", ""))
+                        ex.after_log.append((a, "timeout", "", ""))
                 afters_done = True
                 continue
             if (not sent_sigint and sigint_after is not None and attach_time is not None
@@ -296,30 +331,31 @@ class Runner:
                 sent_sigint, sigint_time = True, now
             if sent_sigint and now - sigint_time >= KILL_GRACE:
                 _signal_group(proc, signal.SIGKILL)
-                killed = True
+                ex.killed = True
                 break
             time.sleep(0.02)
         proc.wait()
         for t in threads:
             t.join(timeout=2)
-        stdout = "\n".join(out_lines)
-        stderr = "".join(err_chunks)
-        notes = []
+        ex.stdout = "".join(out_raw)
+        ex.out_lines = [l.rstrip("\n") for l in out_raw]
+        ex.stderr = "".join(err_raw)
+        ex.rc = proc.returncode
         if case.list("AFTER") and attach_time is None:
-            notes.append("probes never reported attachment, so AFTER did not run")
+            ex.notes.append("probes never reported attachment, so AFTER did not run")
         if timed_out:
-            notes.append(f"TIMEOUT {timeout:g}s reached: sent SIGINT")
-        details = lambda: self._details(case, cmd, stdout, stderr, proc.returncode, after_log, notes)
+            ex.notes.append(f"TIMEOUT {timeout:g}s reached: sent SIGINT")
+        if case.get("OUTPUT_FILE"):
+            try:
+                with open(self.subst(case.get("OUTPUT_FILE"), extra), encoding="utf-8", errors="replace") as f:
+                    ex.output_file = f.read()
+            except OSError as e:
+                ex.notes.append(f"OUTPUT_FILE: {e}")
+        return ex
 
-        if killed:
-            return "FAIL", f"did not exit within {KILL_GRACE:g}s of SIGINT (killed)", details()
-        failure = self.check(case, out_lines, stderr, proc.returncode, extra)
-        if failure:
-            return "FAIL", failure, details()
-        return "PASS", "", ""
-
-    def check(self, case, out_lines, stderr, rc, extra):
-        """Returns the first failed expectation, or None."""
+    def check(self, case, ex):
+        """Returns the first failed expectation of Execution ex, or None."""
+        out_lines, stderr, rc, extra = ex.out_lines, ex.stderr, ex.rc, ex.extra
         plain = lambda key: [self.subst(e, extra) for e in case.list(key)]
         escaped = {k: re.escape(v) for k, v in {**self.placeholders, **extra}.items()}
         regexes = lambda key: [re.sub(r"\{[a-z_]+\}", lambda m: escaped.get(m.group(0), m.group(0)), e)
@@ -327,6 +363,24 @@ class Runner:
         want_rc = int(case.get("EXIT", "0"))
         if rc != want_rc:
             return f"exit code {rc}, expected EXIT {want_rc}"
+        if case.get("STDOUT") is not None:
+            failure = exact_mismatch("STDOUT", expected_text(self.subst(case.get("STDOUT"), extra)), ex.stdout)
+            if failure:
+                return failure
+        if case.get("STDOUT_REGEX") is not None:
+            rxs = [re.sub(r"\{[a-z_]+\}", lambda m: escaped.get(m.group(0), m.group(0)), e)
+                   for e in case.get("STDOUT_REGEX").split("\n")]
+            failure = regex_mismatch(rxs, ex.stdout)
+            if failure:
+                return failure
+        if case.get("OUTPUT_FILE") is not None:
+            if ex.output_file is None:
+                return f"OUTPUT_FILE {case.get('OUTPUT_FILE')} was not written"
+            failure = exact_mismatch("OUTPUT_FILE_CONTENT",
+                                     expected_text(self.subst(case.get("OUTPUT_FILE_CONTENT"), extra)),
+                                     ex.output_file)
+            if failure:
+                return failure
         for e in plain("EXPECT"):
             if not any(e in line for line in out_lines):
                 return f"EXPECT not found in stdout: {e!r}"
@@ -365,7 +419,7 @@ class Runner:
                 return f"EXPECT_STDERR_NONE found in stderr: {e!r}"
         return None
 
-    def _details(self, case, cmd, stdout, stderr, rc, after_log, notes=()):
+    def _details(self, case, cmd, stdout, stderr, rc, after_log, notes=(), output_file=None):
         def block(title, text):
             text = text if len(text) <= 6000 else text[:3000] + "\n...[truncated]...\n" + text[-3000:]
             body = "\n".join("    | " + l for l in text.rstrip("\n").split("\n")) if text.strip() else "    (empty)"
@@ -385,7 +439,63 @@ class Runner:
                 parts.append(block("after stderr", aerr))
         parts.append(block("stdout", stdout))
         parts.append(block("stderr", stderr))
+        if output_file is not None:
+            parts.append(block("output file", output_file))
         return "\n".join(parts)
+
+
+class Execution:
+    """What one run of a case's command produced."""
+
+    def __init__(self, runner, case, cmd, extra):
+        self.runner, self.case, self.cmd, self.extra = runner, case, cmd, extra
+        self.stdout, self.out_lines, self.stderr, self.rc = "", [], "", None
+        self.after_log, self.notes = [], []
+        self.killed = self.missing = False
+        self.output_file = None
+
+    def details(self):
+        return self.runner._details(self.case, self.cmd, self.stdout, self.stderr, self.rc, self.after_log,
+                                    self.notes, self.output_file)
+
+
+def expected_text(body):
+    """A STDOUT heredoc is the output's lines, each ending in a newline; an empty
+    heredoc is an empty output."""
+    return body + "\n" if body else ""
+
+
+def exact_mismatch(key, want, got):
+    """None if got == want, else a one-line summary and a unified diff."""
+    if got == want:
+        return None
+    diff = difflib.unified_diff(want.splitlines(keepends=True), got.splitlines(keepends=True),
+                                fromfile="expected " + key, tofile="actual", n=2)
+    shown = []
+    for d in diff:
+        # Make line ends and trailing blanks visible: a missing final newline
+        # or a trailing space is a difference too.
+        d = d.rstrip("\n")
+        shown.append("    " + (d + "$" if not d.startswith(("---", "+++", "@@")) else d))
+    if len(shown) > 80:
+        shown = shown[:80] + ["    ...[diff truncated]"]
+    return f"{key} differs (- expected, + actual, $ = end of line):\n" + "\n".join(shown)
+
+
+def regex_mismatch(rxs, got):
+    """None if each line of got fully matches the regex of the same index."""
+    lines = got.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    else:
+        return "STDOUT_REGEX: stdout does not end with a newline" if got else \
+            ("STDOUT_REGEX: stdout is empty" if rxs != [""] else None)
+    for i, (rx, line) in enumerate(zip(rxs, lines)):
+        if not re.fullmatch(rx, line):
+            return f"STDOUT_REGEX line {i + 1}: {line!r} does not match {rx!r}"
+    if len(rxs) != len(lines):
+        return f"STDOUT_REGEX: {len(lines)} stdout lines, expected {len(rxs)}"
+    return None
 
 
 def _signal_group(proc, sig):
@@ -447,6 +557,8 @@ def main():
                     help="run only cases whose NAME matches GLOB (repeatable)")
     ap.add_argument("--requires", choices=("native", "vm", "all"), default="all",
                     help="native: every case but the vm ones; vm: only vm cases; all (default)")
+    ap.add_argument("--pending", action="store_true",
+                    help="also run the PENDING cases (features not implemented yet) and report them PASS/FAIL")
     ap.add_argument("-j", "--jobs", type=int, default=1,
                     help="cases run in parallel (default 1: system-wide probes see each other's work)")
     ap.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
@@ -508,6 +620,15 @@ def main():
         write_junit(args.junit, results, total)
     n_pass = sum(r.status == "PASS" for r in results)
     n_skip = sum(r.status == "SKIP" for r in results)
+    pending = [r for r in results if r.case.get("PENDING")]
+    if args.pending:
+        now_pass = sorted(r.case.name for r in pending if r.status == "PASS")
+        if now_pass:
+            print("pending cases that pass now: " + " ".join(now_pass))
+        print(f"{len(pending)} pending (run: {len(now_pass)} passed, "
+              f"{sum(r.status == 'FAIL' for r in pending)} failed)")
+    else:
+        print(f"{len(pending)} pending (counted as skipped; --pending runs them)")
     print(f"{n_pass} passed, {len(failed)} failed, {n_skip} skipped", flush=True)
     return 1 if failed else 0
 

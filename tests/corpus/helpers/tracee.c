@@ -4,7 +4,9 @@
 //
 // COUNT times (default 1): calls tracee_str(STRING, i), tracee_args6(i, ..., i+5),
 // tracee_neg(i), then the libc wrappers getpid() and getppid() (one syscall
-// each), sleeping MS milliseconds between rounds (default 0).
+// each), then tracee_bytes(BYTES, 8, i) and tracee_argv(ARGV, i), sleeping MS
+// milliseconds between rounds (default 0). BYTES is "ab\0\x01\x7f\x80\xffz" (for
+// buf() and %r), ARGV is {"one", "two", "three", NULL} (for join()).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,19 @@ __attribute__((noinline)) int tracee_neg(int x) {
   return -x;
 }
 
+__attribute__((noinline)) int tracee_bytes(const unsigned char *p, long n, int i) {
+  asm volatile("" ::"r"(p) : "memory");
+  return (int)n + p[0] + i;
+}
+
+__attribute__((noinline)) int tracee_argv(const char *const *argv, int i) {
+  asm volatile("" ::"r"(argv) : "memory");
+  return argv[0][0] + i;
+}
+
+static const unsigned char kBytes[8] = {'a', 'b', 0x00, 0x01, 0x7f, 0x80, 0xff, 'z'};
+static const char *const kArgv[] = {"one", "two", "three", NULL};
+
 int main(int argc, char **argv) {
   long count = 1, interval_ms = 0;
   const char *str = "hello";
@@ -45,6 +60,8 @@ int main(int argc, char **argv) {
     sink += tracee_neg((int)i);
     sink += getpid();
     sink += getppid();
+    sink += tracee_bytes(kBytes, sizeof kBytes, (int)i);
+    sink += tracee_argv(kArgv, (int)i);
     if (interval_ms > 0 && i + 1 < count) {
       struct timespec ts = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
       nanosleep(&ts, NULL);
