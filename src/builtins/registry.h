@@ -11,6 +11,7 @@
 
 #include "frontend/ast.h"
 #include "frontend/types.h"
+#include "codegen/artifact.h"
 
 namespace llvm {
 class Value;
@@ -59,6 +60,12 @@ const BuiltinFunc *find_builtin_func(std::string_view name);
 std::vector<std::string> builtin_var_names();
 std::vector<std::string> builtin_func_names();
 
+// Checks a printf-style call (printf, system, cat: a literal format, then
+// its arguments) and fills *spec with the argument layout; false on errors.
+bool check_format_call(Sema &S, ast::Call &c, PrintfSpec *spec);
+// Stores a printf-style call's arguments into an event payload at spec's offsets.
+void store_format_args(Lowering &L, ast::Call &c, const PrintfSpec &spec, llvm::Value *payload);
+
 // The families' tables, concatenated by registry.cpp.
 std::vector<BuiltinVar> identity_vars();
 std::vector<BuiltinVar> probe_arg_vars();
@@ -66,5 +73,9 @@ std::vector<BuiltinVar> stack_vars();
 std::vector<BuiltinFunc> output_funcs();
 std::vector<BuiltinFunc> string_funcs();
 std::vector<BuiltinFunc> probe_arg_funcs();
+std::vector<BuiltinVar> time_vars();    // time.cpp: elapsed
+std::vector<BuiltinFunc> time_funcs();  // time.cpp: time, strftime
+std::vector<BuiltinFunc> io_funcs();    // io.cpp: buf, join, cat, debugf
+std::vector<BuiltinFunc> unsafe_funcs();  // unsafe.cpp: system, signal, override (--unsafe)
 
 }  // namespace probe

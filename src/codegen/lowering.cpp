@@ -203,6 +203,8 @@ void Lowering::if_then_else(llvm::Value *cond, const std::function<void()> &then
   b_->SetInsertPoint(done);
 }
 
+void Lowering::return_from_probe() { b_->CreateBr(exit_); }
+
 llvm::Value *Lowering::truthy(llvm::Value *v) { return b_->CreateICmpNE(v, const_i64(0)); }
 
 llvm::Value *Lowering::var_slot(const std::string &name) {
