@@ -117,6 +117,7 @@ void Output::cat_event(const PrintfSpec &spec, const uint8_t *payload, size_t si
     int err = errno;
     out_.flush();  // keep stdout and stderr in order on a terminal
     std::fprintf(stderr, "probe: error: cat(): failed to open file '%s': %s\n", path.c_str(), std::strerror(err));
+    if (format_ == OutputFormat::Json) write_typed("cat", "");  // bpftrace 0.17 prints an empty cat there
     return;
   }
   write_typed("cat", content);
