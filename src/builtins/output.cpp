@@ -44,6 +44,7 @@ bool check_format_call(Sema &S, ast::Call &c, PrintfSpec *spec) {
         !format_accepts((*specs)[i].conv, t, &why)) {
       S.diags().error(arg.loc, c.name + " conversion '" + (*specs)[i].spec + "' does not take " + t.to_string() +
                                    (why.empty() ? "" : ": " + why));
+      if (t.is(TypeKind::Buffer)) S.diags().hint("print a buffer with %r (printable bytes as they are) or %rx (all as \\xNN)");
       ok = false;
       continue;
     }
