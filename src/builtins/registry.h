@@ -1,8 +1,9 @@
 // Builtins are a registry: each variable (pid, comm, arg0...) and function
 // (printf, count, str...) has its signature, its type rule and its lowering
 // side by side in one entry, one file per family (identity.cpp, output.cpp,
-// agg/*.cpp, strings.cpp, probe_args.cpp). Sema and codegen dispatch
-// through these tables; neither has a per-builtin if-chain.
+// agg/*.cpp, strings.cpp, probe_args.cpp, time.cpp, io.cpp, unsafe.cpp).
+// Sema and codegen dispatch through these tables; neither has a
+// per-builtin if-chain.
 #pragma once
 
 #include <string>

@@ -41,10 +41,26 @@ bool read_file_prefix(const std::string &path, size_t max, std::string *out) {
 }
 
 // Splits a command line on blanks into an argv (no quoting, no shell).
+// The one exception is a shell the user asks for: "sh -c SCRIPT" (also
+// bash, dash, /bin/sh...) passes the rest of the line as one SCRIPT
+// argument, without one pair of enclosing quotes.
 std::vector<std::string> split_words(const std::string &cmd) {
   std::vector<std::string> words;
   std::istringstream in(cmd);
-  for (std::string w; in >> w;) words.push_back(w);
+  for (std::string w; in >> w;) {
+    words.push_back(w);
+    if (words.size() != 2 || w != "-c") continue;
+    std::string shell = words[0].substr(words[0].rfind('/') + 1);
+    if (shell != "sh" && shell != "bash" && shell != "dash") continue;
+    std::string rest;
+    std::getline(in, rest, '\0');
+    size_t b = rest.find_first_not_of(" \t\n"), e = rest.find_last_not_of(" \t\n");
+    rest = b == std::string::npos ? "" : rest.substr(b, e - b + 1);
+    if (rest.size() >= 2 && (rest[0] == '\'' || rest[0] == '"') && rest.back() == rest[0])
+      rest = rest.substr(1, rest.size() - 2);
+    if (!rest.empty()) words.push_back(rest);
+    break;
+  }
   return words;
 }
 

@@ -125,6 +125,13 @@ TEST(OutputActions, SystemRunsWithoutShell) {
   auto sys = record(EventKind::System, 0, payload);
   EXPECT_EQ(run(p, OutputFormat::Text, {before, sys, before}), "before\n7 $HOME a;b\nbefore\n");
   EXPECT_EQ(run(p, OutputFormat::Json, {sys}), "{\"type\": \"syscall\", \"data\": \"7 $HOME a;b\\n\"}\n");
+  // A shell only when written: the rest of the line is its one script argument.
+  CompiledProgram q;
+  q.printfs.push_back(text_spec("/bin/sh -c 'echo a  b | tr a x; echo $((1+2))'"));
+  q.printfs.push_back(text_spec("bash -c \"echo 'q'\""));
+  q.printfs.push_back(text_spec("sh -e -c echo  x"));  // not "sh -c": words as they are
+  EXPECT_EQ(run(q, OutputFormat::Text, {record(EventKind::System, 0), record(EventKind::System, 1)}), "x b\n3\nq\n");
+  EXPECT_EQ(run(q, OutputFormat::Text, {record(EventKind::System, 2)}), "\n");  // script "echo", $0 "x"
 }
 
 TEST(OutputActions, ExitCode) {
