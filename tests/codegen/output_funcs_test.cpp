@@ -83,6 +83,15 @@ TEST(CodegenOutputFuncs, JoinReadsEverySlot) {
   EXPECT_EQ(calls(a, 114), 16);  // BPF_FUNC_probe_read_user_str
 }
 
+// Per-event output (printf, print, time, join, cat, system) in a hot probe
+// does not wake the reader each time (ringbuf_query decides); exit() does.
+TEST(CodegenOutputFuncs, PerEventOutputDoesNotWakeTheReader) {
+  constexpr int kRingbufQuery = 134;  // BPF_FUNC_ringbuf_query
+  EXPECT_EQ(calls(assembly(kUprobe + " { time(); join(arg0); cat(\"/x\"); }"), kRingbufQuery), 3);
+  EXPECT_EQ(calls(assembly(kUprobe + " { exit(); }"), kRingbufQuery), 0);
+  EXPECT_EQ(calls(assembly("BEGIN { time(); }"), kRingbufQuery), 0);
+}
+
 TEST(CodegenOutputFuncs, UnsafeHelpers) {
   std::string a = assembly(kUprobe + " { signal(\"SIGUSR1\"); signal(arg0); }", true);
   EXPECT_EQ(calls(a, 109), 2);  // BPF_FUNC_send_signal
