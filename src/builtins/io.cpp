@@ -68,6 +68,7 @@ void buf_lower_into(Lowering &L, ast::Call &c, llvm::Value *dst) {
     L.copy(data, tmp, cap);
     return;
   }
+  L.zero(data, cap);  // a reused slot (a variable) keeps no bytes of a longer buffer
   AddrSpace as = space_of(L, pt);
   auto id = as == AddrSpace::User ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
   L.helper(id, L.i64(), {data, n, L.value(*c.args[0])});

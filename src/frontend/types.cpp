@@ -73,7 +73,7 @@ std::string Type::to_string() const {
     case TypeKind::Ksym: return "ksym";
     case TypeKind::Kstack: return "kstack";
     case TypeKind::Buffer: return "buffer[" + std::to_string(size) + "]";
-    case TypeKind::Timestamp: return "timestamp";
+    case TypeKind::Timestamp: return "timestamp[" + name + "]";
   }
   return "?";
 }

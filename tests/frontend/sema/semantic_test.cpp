@@ -268,6 +268,18 @@ TEST(SemaPrintf, BufferConversions) {
   EXPECT_EQ(first_error("BEGIN { printf(\"%r\\n\", buf(\"ab\")); }").message, "buf() needs a length: buf(ptr, length)");
 }
 
+// Buffers of different capacities share a map or variable at the larger
+// one (the length travels with the bytes; bpftrace 0.17 truncates with a
+// warning); strftime values of different formats do not mix.
+TEST(SemaBuffers, CapacitiesUnify) {
+  auto a = ok(kUprobe + " { @v = buf(arg0, 3); @v = buf(arg0, 5); $b = buf(arg0, 7); $b = buf(arg0, 2); }");
+  ASSERT_EQ(a.ctx->maps.size(), 1u);
+  EXPECT_EQ(a.ctx->maps[0].value, Type::buffer(5));
+  EXPECT_EQ(a.var("$b"), Type::buffer(7));
+  EXPECT_EQ(first_error("BEGIN { $t = strftime(\"%H\", 1); $t = strftime(\"%M\", 1); }").message,
+            "variable '$t' holds timestamp[%H]; cannot assign timestamp[%M]");
+}
+
 TEST(SemaUnsafe, RefusedWithoutFlag) {
   Diagnostic d = first_error("BEGIN { system(\"ls\"); }");
   EXPECT_EQ(d.message, "system() is an unsafe function being used in safe mode");
