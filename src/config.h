@@ -39,6 +39,13 @@ struct Config {
   uint32_t map_keys_max = 4096;    // entries per map (BPFTRACE_MAP_KEYS_MAX)
   // What "/proc/self/exe" means in attach points: the traced command, or us.
   std::string self_exe;
+  // --unsafe: allow system(), signal() and override().
+  bool unsafe = false;
+  // CLOCK_MONOTONIC ns when probe started (elapsed counts from here; 0 in tests).
+  unsigned long long start_ns = 0;
+  // join(): at most this many strings of at most this many bytes (bpftrace's defaults).
+  unsigned join_argnum = 16;
+  unsigned join_argsize = 1024;
   // Kernel types from this BTF file instead of /sys/kernel/btf/vmlinux (tests, fuzzers).
   std::string btf_path;
 };

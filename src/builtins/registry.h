@@ -1,8 +1,9 @@
 // Builtins are a registry: each variable (pid, comm, arg0...) and function
 // (printf, count, str...) has its signature, its type rule and its lowering
 // side by side in one entry, one file per family (identity.cpp, output.cpp,
-// agg/*.cpp, strings.cpp, probe_args.cpp). Sema and codegen dispatch
-// through these tables; neither has a per-builtin if-chain.
+// agg/*.cpp, strings.cpp, probe_args.cpp, time.cpp, io.cpp, unsafe.cpp).
+// Sema and codegen dispatch through these tables; neither has a
+// per-builtin if-chain.
 #pragma once
 
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "frontend/ast.h"
 #include "frontend/types.h"
+#include "codegen/artifact.h"
 
 namespace llvm {
 class Value;
@@ -59,6 +61,12 @@ const BuiltinFunc *find_builtin_func(std::string_view name);
 std::vector<std::string> builtin_var_names();
 std::vector<std::string> builtin_func_names();
 
+// Checks a printf-style call (printf, system, cat: a literal format, then
+// its arguments) and fills *spec with the argument layout; false on errors.
+bool check_format_call(Sema &S, ast::Call &c, PrintfSpec *spec);
+// Stores a printf-style call's arguments into an event payload at spec's offsets.
+void store_format_args(Lowering &L, ast::Call &c, const PrintfSpec &spec, llvm::Value *payload);
+
 // The families' tables, concatenated by registry.cpp.
 std::vector<BuiltinVar> identity_vars();
 std::vector<BuiltinVar> probe_arg_vars();
@@ -71,5 +79,9 @@ bool is_aggregation_entry(Sema &S, ast::Map &m);
 Type print_map_type(Sema &S, ast::Call &c);
 llvm::Value *print_map_lower(Lowering &L, ast::Call &c);
 std::vector<BuiltinFunc> probe_arg_funcs();
+std::vector<BuiltinVar> time_vars();    // time.cpp: elapsed
+std::vector<BuiltinFunc> time_funcs();  // time.cpp: time, strftime
+std::vector<BuiltinFunc> io_funcs();    // io.cpp: buf, join, cat, debugf
+std::vector<BuiltinFunc> unsafe_funcs();  // unsafe.cpp: system, signal, override (--unsafe)
 
 }  // namespace probe

@@ -30,10 +30,14 @@ enum class EventKind : uint32_t {
   Printf = 1,    // id -> PrintfSpec; payload at the spec's offsets
   Print = 2,     // id -> PrintSpec; payload is one value
   PrintMap = 3,  // id -> MapSpec index; print that map now
-  Exit = 4,      // stop tracing
+  Exit = 4,      // stop tracing; payload: the i64 exit status
   ClearMap = 5,  // id -> MapSpec index
   ZeroMap = 6,   // id -> MapSpec index
-  PrintEntry = 7,  // id -> MapSpec index; payload is one key: print(@agg[k]) prints its value
+  Time = 7,      // id -> PrintfSpec whose format is time()'s strftime format
+  Join = 8,      // id -> PrintfSpec whose format is the separator; payload: u64 count, then join_argnum slots of join_argsize
+  Cat = 9,       // id -> PrintfSpec: the file name's format and arguments
+  System = 10,   // id -> PrintfSpec: the command's format and arguments (--unsafe)
+  PrintEntry = 11,   // id -> MapSpec index; payload is one key: print(@agg[k]) prints its value
   HelperError = 16,  // -k: id -> HelperErrorSite; payload is the helper's i64 return code
 };
 
@@ -52,6 +56,7 @@ struct PrintfSpec {
   std::vector<Type> args;
   std::vector<uint32_t> offsets;  // from the start of the payload (after EventHeader)
   uint32_t payload_size = 0;
+  uint32_t slot_size = 0;  // Join: bytes per string slot (config join_argsize)
 };
 
 // One print(value) call site.

@@ -165,7 +165,8 @@ void Lowering::emit_event(EventKind kind, uint32_t id, uint32_t payload_size,
 
 llvm::Value *Lowering::submit_flags(EventKind kind) {
   bool per_event = probe_.prog.kind != ProbeKind::Begin && probe_.prog.kind != ProbeKind::End &&
-                   (kind == EventKind::Printf || kind == EventKind::Print);
+                   (kind == EventKind::Printf || kind == EventKind::Print || kind == EventKind::Time ||
+                    kind == EventKind::Join || kind == EventKind::Cat || kind == EventKind::System);
   if (!per_event) return const_i64(0);  // control events wake the reader at once
   // Per-event output does not wake the reader (a wakeup costs the traced
   // thread more than the event itself); the reader drains on its poll
@@ -224,6 +225,8 @@ void Lowering::if_then_else(llvm::Value *cond, const std::function<void()> &then
   if (!b_->GetInsertBlock()->getTerminator()) b_->CreateBr(done);
   b_->SetInsertPoint(done);
 }
+
+void Lowering::return_from_probe() { b_->CreateBr(exit_); }
 
 llvm::Value *Lowering::truthy(llvm::Value *v) { return b_->CreateICmpNE(v, const_i64(0)); }
 

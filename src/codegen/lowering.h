@@ -102,6 +102,8 @@ class Lowering {
   // Splits the current block: if cond is false continue, else run then().
   void if_then(llvm::Value *cond, const std::function<void()> &then);
   void if_then_else(llvm::Value *cond, const std::function<void()> &then, const std::function<void()> &otherwise);
+  // Ends the probe here (exit()): what follows in the body does not run.
+  void return_from_probe();
 
  private:
   friend class ExprLowering;

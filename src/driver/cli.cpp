@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 
 #include "driver/compiler.h"
@@ -51,6 +52,7 @@ const char *kUsage =
     "    --emit-elf FILE  write the BPF ELF object to FILE\n"
     "    --no-kprobe-multi  attach wildcard kprobes one by one\n"
     "    --max-probes N   refuse programs that expand to more than N probes (1024)\n"
+    "    --unsafe         allow system(), signal() and override()\n"
     "    -v               verbose: libbpf messages and full verifier logs\n"
     "    -h, --help       show this help\n"
     "    -V, --version    show the version\n"
@@ -90,11 +92,12 @@ void report_bad_option(const char *arg, int optopt_value) {
 
 // Returns 0 to continue, or an exit status (+1 so that 0 can mean "go on").
 int parse_args(int argc, char **argv, CliArgs &a) {
-  enum { kDryRun = 256, kEmitElf, kNoMulti, kMaxProbes };
+  enum { kDryRun = 256, kEmitElf, kNoMulti, kMaxProbes, kUnsafe };
   static const option longopts[] = {
       {"dry-run", no_argument, nullptr, kDryRun},   {"emit-elf", required_argument, nullptr, kEmitElf},
       {"no-kprobe-multi", no_argument, nullptr, kNoMulti},
       {"max-probes", required_argument, nullptr, kMaxProbes},
+      {"unsafe", no_argument, nullptr, kUnsafe},
       {"help", no_argument, nullptr, 'h'},          {"version", no_argument, nullptr, 'V'},
       {nullptr, 0, nullptr, 0}};
   optind = 1;
@@ -177,6 +180,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
         a.cfg.emit_elf = optarg;
         break;
       case kNoMulti: a.cfg.kprobe_multi = false; break;
+      case kUnsafe: a.cfg.unsafe = true; break;
       case kMaxProbes: {
         char *end = nullptr;
         errno = 0;
@@ -277,6 +281,9 @@ int run(int argc, char **argv) {
   CliArgs a;
   if (int rc = parse_args(argc, argv, a)) return rc - 1;
   Config &cfg = a.cfg;
+  timespec start{};
+  clock_gettime(CLOCK_MONOTONIC, &start);  // elapsed counts from here
+  cfg.start_ns = static_cast<unsigned long long>(start.tv_sec) * 1000000000ull + start.tv_nsec;
   if (a.list) return list_probes(a.list_pattern, cfg.verbose, cfg);
   Logger::get().set_level(cfg.verbose ? LogLevel::Debug : LogLevel::Warning);
   if (auto st = read_env(cfg); !st) return report_error(stderr, st.error()), 1;

@@ -1,8 +1,10 @@
 #include "frontend/printf_format.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 #include <cinttypes>
 #include <cstdio>
@@ -12,8 +14,10 @@ namespace probe {
 
 namespace {
 
-constexpr std::string_view kConversions = "diuxXoscp";
-constexpr std::string_view kFlags = "-0+ #";
+constexpr std::string_view kConversions = "diuxXoscpr";
+// C's flags but the space ("% d" stays text, as in bpftrace 0.17, whose
+// conversions take only '-'); '0' is read as part of the width.
+constexpr std::string_view kFlags = "-+#";
 // Widths and precisions above this are refused: the runtime renders into
 // fixed buffers, and a huge width would stall every event on padding.
 constexpr unsigned kMaxWidth = 256;
@@ -29,10 +33,13 @@ bool read_width(std::string_view fmt, size_t &j) {
   return ok;
 }
 
-// Parses the specifier starting at fmt[pos] == '%' (not "%%").
-Result<FormatArgSpec> parse_one(std::string_view fmt, size_t pos) {
+// The conversion starting at fmt[pos] == '%': nullopt when none starts
+// there (the '%' is then literal text, as in bpftrace 0.17); an error for
+// one that is recognisable but unsupported ('*', huge widths, %ls).
+Result<std::optional<FormatArgSpec>> parse_one(std::string_view fmt, size_t pos) {
   size_t j = pos + 1;
-  while (j < fmt.size() && kFlags.find(fmt[j]) != std::string_view::npos) j++;
+  std::string_view flags = kFlags;
+  while (j < fmt.size() && flags.find(fmt[j]) != std::string_view::npos) j++;
   bool width_ok = read_width(fmt, j);
   if (j < fmt.size() && fmt[j] == '.') {
     j++;
@@ -42,24 +49,24 @@ Result<FormatArgSpec> parse_one(std::string_view fmt, size_t pos) {
   if (j < fmt.size() && (fmt[j] == 'h' || fmt[j] == 'l')) {
     char c = fmt[j++];
     if (j < fmt.size() && fmt[j] == c) j++;
-  } else if (j < fmt.size() && fmt[j] == 'z') {
+  } else if (j < fmt.size() && (fmt[j] == 'z' || fmt[j] == 'j' || fmt[j] == 't')) {
     j++;
   }
   std::string at = " at offset " + std::to_string(pos);
-  if (j >= fmt.size())
-    return make_error("incomplete format specifier '" + std::string(fmt.substr(pos)) + "'" + at);
-  std::string text(fmt.substr(pos, j + 1 - pos));
+  if (j >= fmt.size()) return std::optional<FormatArgSpec>{};
   char conv = fmt[j];
+  bool hex = conv == 'r' && j + 1 < fmt.size() && fmt[j + 1] == 'x';
+  std::string text(fmt.substr(pos, j + 1 + (hex ? 1 : 0) - pos));
   if (conv == '*')
     return make_error("'*' width or precision is not supported in '" + text + "'" + at);
-  if (kConversions.find(conv) == std::string_view::npos)
-    return make_error("invalid conversion '" + text + "'" + at);
+  if (kConversions.find(conv) == std::string_view::npos) return std::optional<FormatArgSpec>{};
   if (!width_ok)
     return make_error("width or precision above " + std::to_string(kMaxWidth) + " in '" + text + "'" + at);
-  if (j > len_start && (conv == 's' || conv == 'c' || conv == 'p'))
+  if (j > len_start && (conv == 's' || conv == 'c' || conv == 'r'))
     return make_error("length modifier not allowed with '%" + std::string(1, conv) + "' in '" +
                       text + "'" + at);
-  return FormatArgSpec{conv, text, pos, text.size()};
+  FormatArgSpec spec{conv, hex, text, pos, text.size()};
+  return std::optional<FormatArgSpec>{spec};
 }
 
 // Reads argument bytes as a 64-bit integer normalised by its declared type.
@@ -75,13 +82,6 @@ uint64_t read_int(const Type &t, const uint8_t *p) {
   return v;
 }
 
-// Applies an hh/h length modifier the way C's printf would.
-uint64_t apply_length(uint64_t v, std::string_view len, bool is_signed) {
-  if (len == "hh") return is_signed ? uint64_t(int64_t(int8_t(v))) : uint8_t(v);
-  if (len == "h") return is_signed ? uint64_t(int64_t(int16_t(v))) : uint16_t(v);
-  return v;
-}
-
 std::string hex_pointer(uint64_t v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
@@ -93,6 +93,11 @@ std::string arg_as_text(const Type &t, const uint8_t *p) {
   if (t.is(TypeKind::String)) {
     const char *s = reinterpret_cast<const char *>(p);
     return std::string(s, strnlen(s, t.size));
+  }
+  if (t.is(TypeKind::Buffer)) {
+    uint64_t n = 0;
+    std::memcpy(&n, p, sizeof n);
+    return escape_buffer(p + 8, std::min<uint64_t>(n, t.size), false);
   }
   if (t.is(TypeKind::Pointer) || t.is(TypeKind::Ctx)) return hex_pointer(read_int(t, p));
   if (t.is_integral()) {
@@ -112,50 +117,60 @@ std::string arg_as_text(const Type &t, const uint8_t *p) {
 // Splits "%-10.3lld" into its flags/width/precision prefix and length modifier.
 void split_spec(const std::string &spec, std::string *prefix, std::string *len) {
   size_t end = spec.size() - 1;  // the conversion char
+  if (spec.size() > 2 && spec[end] == 'x' && spec[end - 1] == 'r') end--;  // %rx
   size_t lstart = end;
-  while (lstart > 1 && (spec[lstart - 1] == 'h' || spec[lstart - 1] == 'l' || spec[lstart - 1] == 'z'))
-    lstart--;
+  while (lstart > 1 && std::string_view("hlzjt").find(spec[lstart - 1]) != std::string_view::npos) lstart--;
   *prefix = spec.substr(0, lstart);
   *len = spec.substr(lstart, end - lstart);
 }
 
-// Formats one conversion with its argument.
+// snprintf into a std::string (widths are bounded, so one retry at most).
+template <typename... A>
+std::string cformat(const std::string &f, A... args) {
+  char buf[512];
+  int n = std::snprintf(buf, sizeof buf, f.c_str(), args...);
+  if (n < 0) return "";
+  if (size_t(n) < sizeof buf) return std::string(buf, n);
+  std::string out(size_t(n), '\0');
+  std::snprintf(out.data(), out.size() + 1, f.c_str(), args...);
+  return out;
+}
+
+// Formats one conversion with its argument, as C's printf would with the
+// argument passed as the type its length modifier names: without one, %d
+// takes an int and %u/%x/%X/%o an unsigned int (so %x of -1 is ffffffff,
+// as in bpftrace); h/hh narrow further; l/ll/j/z/t take 64 bits.
 std::string format_one(const FormatArgSpec &a, const Type &t, const uint8_t *p) {
   std::string prefix, len;
   split_spec(a.spec, &prefix, &len);
-  char buf[512];
-  std::string out;
   switch (a.conv) {
-    case 's': {
-      std::string s = arg_as_text(t, p);
-      int n = std::snprintf(nullptr, 0, (prefix + "s").c_str(), s.c_str());
-      out.resize(n > 0 ? n : 0);
-      std::snprintf(out.data(), out.size() + 1, (prefix + "s").c_str(), s.c_str());
-      return out;
+    case 's': return cformat(prefix + "s", arg_as_text(t, p).c_str());
+    case 'r': {
+      uint64_t n = 0;
+      std::memcpy(&n, p, sizeof n);
+      std::string s = t.is(TypeKind::Buffer) ? escape_buffer(p + 8, std::min<uint64_t>(n, t.size), a.hex)
+                                             : arg_as_text(t, p);
+      return cformat(prefix + "s", s.c_str());
     }
-    case 'p': {
-      std::string s = hex_pointer(read_int(t, p));
-      std::string pfx;
-      for (char c : prefix) {
-        if (c == '.') break;  // a precision is ignored (its digits are not width)
-        if (c == '-' || (c >= '1' && c <= '9') || (!pfx.empty() && c == '0')) pfx += c;
-      }
-      std::snprintf(buf, sizeof buf, ("%" + pfx + "s").c_str(), s.c_str());
-      return buf;
-    }
-    case 'c':
-      std::snprintf(buf, sizeof buf, (prefix + "c").c_str(), int(char(read_int(t, p))));
-      return buf;
-    default: {
-      bool is_signed = a.conv == 'd' || a.conv == 'i';
-      uint64_t v = apply_length(read_int(t, p), len, is_signed);
-      std::string f = prefix + "ll" + a.conv;
-      if (is_signed)
-        std::snprintf(buf, sizeof buf, f.c_str(), (long long)v);
-      else
-        std::snprintf(buf, sizeof buf, f.c_str(), (unsigned long long)v);
-      return buf;
-    }
+    case 'p': return cformat(prefix + "p", reinterpret_cast<void *>(uintptr_t(read_int(t, p))));
+    case 'c': return cformat(prefix + "c", int(char(read_int(t, p))));
+    default: break;
+  }
+  uint64_t v = read_int(t, p);
+  bool is_signed = a.conv == 'd' || a.conv == 'i';
+  bool wide = !len.empty() && len != "h" && len != "hh";
+  std::string f = prefix + (wide ? "ll" : len) + a.conv;
+  if (wide) return is_signed ? cformat(f, (long long)v) : cformat(f, (unsigned long long)v);
+  return is_signed ? cformat(f, int(int32_t(v))) : cformat(f, unsigned(uint32_t(v)));
+}
+
+// Appends literal text with "%%" read as one '%' (C's printf, and bpftrace
+// for the text before a conversion; 0.17 left %% alone after the last one,
+// which the project treats as a bug).
+void append_collapsed(std::string &out, std::string_view text) {
+  for (size_t i = 0; i < text.size(); i++) {
+    if (text[i] == '%' && i + 1 < text.size() && text[i + 1] == '%') i++;
+    out += text[i];
   }
 }
 
@@ -171,10 +186,46 @@ Result<std::vector<FormatArgSpec>> parse_printf_format(std::string_view fmt) {
     }
     auto r = parse_one(fmt, i);
     if (!r) return r.error();
-    i += r->length - 1;
-    specs.push_back(std::move(*r));
+    if (!*r) continue;
+    i += (*r)->length - 1;
+    specs.push_back(std::move(**r));
   }
   return specs;
+}
+
+std::vector<std::string> printf_literal_percents(std::string_view fmt) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < fmt.size(); i++) {
+    if (fmt[i] != '%') continue;
+    if (i + 1 < fmt.size() && fmt[i + 1] == '%') {
+      i++;  // "%%" is the way to write '%'
+      continue;
+    }
+    auto r = parse_one(fmt, i);
+    if (r && *r) {
+      i += (*r)->length - 1;
+      continue;
+    }
+    size_t e = i + 1;
+    while (e < fmt.size() && e < i + 8 && fmt[e] != '%' && !std::isspace(static_cast<unsigned char>(fmt[e]))) e++;
+    out.push_back(std::string(fmt.substr(i, e - i)));
+  }
+  return out;
+}
+
+std::string escape_buffer(const uint8_t *data, size_t len, bool hex) {
+  std::string out;
+  out.reserve(len * (hex ? 4 : 1));
+  for (size_t i = 0; i < len; i++) {
+    if (!hex && data[i] >= 32 && data[i] <= 126) {
+      out += char(data[i]);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", data[i]);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 bool format_accepts(char conv, const Type &t, std::string *why) {
@@ -191,9 +242,11 @@ bool format_accepts(char conv, const Type &t, std::string *why) {
     case 'p':
       return (t.is_int() || t.is(TypeKind::Pointer) || t.is(TypeKind::Ctx)) ? true
                                                                           : refuse("a pointer");
+    case 'r':
+      return t.is(TypeKind::Buffer) ? true : refuse("a buffer: buf(ptr, length)");
     case 's':
       return (t.is(TypeKind::String) || t.is_integral() || t.is(TypeKind::Ctx) ||
-              t.is(TypeKind::Tuple))
+              t.is(TypeKind::Tuple) || t.is(TypeKind::Timestamp))
                  ? true
                  : refuse("a string");
     default:
@@ -204,31 +257,30 @@ bool format_accepts(char conv, const Type &t, std::string *why) {
 
 CompiledFormat compile_printf_format(const std::string &fmt) {
   CompiledFormat cf;
-  CompiledFormat::Piece cur;
+  size_t lit_start = 0;
   for (size_t i = 0; i < fmt.size(); i++) {
-    if (fmt[i] != '%') {
-      cur.literal += fmt[i];
-      continue;
-    }
+    if (fmt[i] != '%') continue;
     if (i + 1 < fmt.size() && fmt[i + 1] == '%') {
-      cur.literal += '%';
       i++;
       continue;
     }
     auto r = parse_one(fmt, i);
-    if (!r) {  // the checker rejects these; print the rest verbatim
-      cur.literal += fmt.substr(i);
-      break;
-    }
+    if (!r || !*r) continue;  // the checker rejects errors; literal text otherwise
+    CompiledFormat::Piece cur;
+    append_collapsed(cur.literal, std::string_view(fmt).substr(lit_start, i - lit_start));
     cur.has_arg = true;
-    cur.spec = *r;
-    split_spec(r->spec, &cur.prefix, &cur.len);
+    cur.spec = **r;
+    split_spec(cur.spec.spec, &cur.prefix, &cur.len);
     cur.plain = cur.prefix == "%" && cur.len.empty();
+    i += cur.spec.length - 1;
+    lit_start = i + 1;
     cf.pieces.push_back(std::move(cur));
-    cur = CompiledFormat::Piece{};
-    i += r->length - 1;
   }
-  if (!cur.literal.empty()) cf.pieces.push_back(std::move(cur));
+  if (lit_start < fmt.size()) {
+    CompiledFormat::Piece tail;
+    append_collapsed(tail.literal, std::string_view(fmt).substr(lit_start));
+    cf.pieces.push_back(std::move(tail));
+  }
   return cf;
 }
 
@@ -243,9 +295,9 @@ void format_printf_compiled(std::string &out, const CompiledFormat &cf, const st
     if (a >= types.size() || a >= offsets.size()) continue;
     const Type &t = types[a];
     const uint8_t *p = payload + offsets[a];
-    bool special = t.is(TypeKind::Ksym) || t.is(TypeKind::Kstack);
+    bool special = t.is(TypeKind::Ksym) || t.is(TypeKind::Kstack) || t.is(TypeKind::Timestamp);
     if (special && render && piece.spec.conv == 's') {
-      // Symbols and stacks print as text through %s, honouring the width.
+      // Symbols, stacks and times print as text through %s, honouring the width.
       std::string text = render(t, p);
       Type st = Type::string(static_cast<uint32_t>(text.size()) + 1);
       out += format_one(piece.spec, st, reinterpret_cast<const uint8_t *>(text.c_str()));
@@ -253,22 +305,21 @@ void format_printf_compiled(std::string &out, const CompiledFormat &cf, const st
     }
     if (piece.plain) {  // the common case, without snprintf
       char buf[32];
+      std::to_chars_result r;
       switch (piece.spec.conv) {
         case 'd':
         case 'i':
-        case 'u':
-        case 'x': {
-          uint64_t v = read_int(t, p);
-          std::to_chars_result r;
-          if (piece.spec.conv == 'x')
-            r = std::to_chars(buf, buf + sizeof buf, v, 16);
-          else if (piece.spec.conv == 'u')
-            r = std::to_chars(buf, buf + sizeof buf, v);
-          else
-            r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v));
+          r = std::to_chars(buf, buf + sizeof buf, int32_t(read_int(t, p)));
           out.append(buf, r.ptr);
           continue;
-        }
+        case 'u':
+          r = std::to_chars(buf, buf + sizeof buf, uint32_t(read_int(t, p)));
+          out.append(buf, r.ptr);
+          continue;
+        case 'x':
+          r = std::to_chars(buf, buf + sizeof buf, uint32_t(read_int(t, p)), 16);
+          out.append(buf, r.ptr);
+          continue;
         case 's':
           if (t.is(TypeKind::String)) {
             const char *s = reinterpret_cast<const char *>(p);

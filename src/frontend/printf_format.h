@@ -14,8 +14,11 @@
 namespace probe {
 
 // One conversion in a format string (never "%%"), as written by the user.
+// A '%' that starts no conversion ("%y", a trailing '%') is literal text,
+// as in bpftrace 0.17.
 struct FormatArgSpec {
-  char conv = 0;       // d i u x X o s c p
+  char conv = 0;       // d i u x X o s c p, or r for %r / %rx (buffers)
+  bool hex = false;    // %rx: every byte as \xNN
   std::string spec;    // full text, e.g. "%-10lld"
   size_t offset = 0;   // byte offset of '%' in the format
   size_t length = 0;   // length of spec
@@ -23,6 +26,14 @@ struct FormatArgSpec {
 
 // Splits a format into its conversions; the error names the bad specifier and offset.
 Result<std::vector<FormatArgSpec>> parse_printf_format(std::string_view fmt);
+
+// The '%' sequences of fmt that are not conversions (e.g. "%y", a trailing
+// "%"): printed as they are; named in hints when the argument count is off.
+std::vector<std::string> printf_literal_percents(std::string_view fmt);
+
+// Escapes a buffer like bpftrace's %r: printable ASCII as is, other bytes
+// as \xNN; hex (%rx) escapes every byte.
+std::string escape_buffer(const uint8_t *data, size_t len, bool hex);
 
 // Whether conversion conv can print a value of type t; *why explains a refusal.
 bool format_accepts(char conv, const Type &t, std::string *why);
@@ -35,7 +46,7 @@ using ValueRenderer = std::function<std::string(const Type &, const uint8_t *)>;
 // A format parsed once per call site, so per-event formatting does no parsing.
 struct CompiledFormat {
   struct Piece {
-    std::string literal;   // text before the conversion
+    std::string literal;   // text before the conversion, "%%" read as '%'
     bool has_arg = false;  // false for trailing text
     FormatArgSpec spec;
     std::string prefix, len;  // "%-5", "ll"

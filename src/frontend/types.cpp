@@ -72,6 +72,8 @@ std::string Type::to_string() const {
     case TypeKind::Aggregation: return agg.name + "_t";
     case TypeKind::Ksym: return "ksym";
     case TypeKind::Kstack: return "kstack";
+    case TypeKind::Buffer: return "buffer[" + std::to_string(size) + "]";
+    case TypeKind::Timestamp: return "timestamp[" + name + "]";
   }
   return "?";
 }
@@ -87,6 +89,8 @@ bool operator==(const Type &a, const Type &b) {
     case TypeKind::Array: return a.count == b.count && *a.elem == *b.elem;
     case TypeKind::Tuple: return a.fields == b.fields;
     case TypeKind::Aggregation: return a.agg == b.agg;
+    case TypeKind::Buffer: return a.size == b.size;
+    case TypeKind::Timestamp: return a.name == b.name;
     default: return true;
   }
 }
@@ -100,7 +104,10 @@ uint32_t storage_size(const Type &t) {
     case TypeKind::Ctx:
     case TypeKind::Ksym:
     case TypeKind::Kstack:
+    case TypeKind::Timestamp:
       return 8;
+    case TypeKind::Buffer:
+      return 8 + round8(t.size);
     case TypeKind::String:
     case TypeKind::Record:
     case TypeKind::Array:

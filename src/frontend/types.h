@@ -22,6 +22,8 @@ enum class TypeKind {
   Aggregation,  // a map value of count(), hist()...: see `agg`; never read in expressions
   Ksym,     // a kernel address, printed as its symbol name (func, ksym())
   Kstack,   // a kernel stack id in the stack-trace map, printed as frames
+  Buffer,   // buf(p, n): up to `size` raw bytes after a u64 length; printed with \xNN escapes
+  Timestamp,  // strftime(fmt, ns): u64 ns since boot; `name` holds the strftime format
 };
 
 // Where a pointer points: decides bpf_probe_read_kernel vs _user.
@@ -86,6 +88,14 @@ struct Type {
   static Type aggregation(AggregationRef a);
   static Type ksym() { return make(TypeKind::Ksym, 8); }
   static Type kstack() { return make(TypeKind::Kstack, 8); }
+  // A buffer of up to `capacity` bytes (layout: u64 length, then the bytes).
+  static Type buffer(uint32_t capacity) { return make(TypeKind::Buffer, capacity); }
+  // A time (ns since boot) printed through strftime format fmt (%f: microseconds).
+  static Type timestamp(std::string fmt) {
+    Type t = make(TypeKind::Timestamp, 8);
+    t.name = std::move(fmt);
+    return t;
+  }
 
   bool is(TypeKind k) const { return kind == k; }
   bool is_int() const { return kind == TypeKind::Int; }

@@ -19,6 +19,7 @@ struct EventLoop::State {
   int lost_fd = -1;
   uint64_t lost_reported = 0;
   bool exit_seen = false;
+  int exit_code = 0;  // exit(code)
   // While polling (not draining), stop after a batch or on a stop request so
   // a busy producer cannot keep the loop from checking Ctrl-C and exit().
   bool bounded = false;
@@ -104,7 +105,24 @@ int dispatch(EventLoop::State &s, const void *data, size_t size) {
         s.out->helper_error(p.helper_errors[h.id], rc);
       }
       break;
+    case EventKind::Time:
+      if (h.id < p.printfs.size()) s.out->time_event(p.printfs[h.id]);
+      break;
+    case EventKind::Join:
+      if (h.id < p.printfs.size()) s.out->join_event(p.printfs[h.id], payload, psize);
+      break;
+    case EventKind::Cat:
+      if (h.id < p.printfs.size()) s.out->cat_event(p.printfs[h.id], payload, psize);
+      break;
+    case EventKind::System:
+      if (h.id < p.printfs.size()) s.out->system_event(p.printfs[h.id], payload, psize);
+      break;
     case EventKind::Exit:
+      if (psize >= 8) {
+        int64_t code;
+        std::memcpy(&code, payload, sizeof code);
+        s.exit_code = static_cast<int>(code & 0xff);  // what a shell sees of exit(code)
+      }
       s.exit_seen = true;
       s.discard = true;
       break;
@@ -139,6 +157,8 @@ Status EventLoop::drain() {
 }
 
 bool EventLoop::exit_requested() const { return s_->exit_seen; }
+
+int EventLoop::exit_code() const { return s_->exit_code; }
 
 void EventLoop::set_stop_flag(const volatile sig_atomic_t *stop) { s_->stop = stop; }
 

@@ -29,6 +29,8 @@ class EventLoop {
   Status drain();
   // An exit() event was seen.
   bool exit_requested() const;
+  // The status exit(code) asked for (0 for exit() or none).
+  int exit_code() const;
   // A flag (set by a signal handler) that makes poll() return early.
   void set_stop_flag(const volatile sig_atomic_t *stop);
   // After exit(), further records are dropped (like bpftrace) until this is called.

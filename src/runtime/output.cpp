@@ -15,25 +15,35 @@ Output::Output(int out_fd, OutputFormat format, const CompiledProgram &prog, std
   for (const auto &p : prog.printfs) formats_.push_back(compile_printf_format(p.format));
 }
 
-void Output::printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size) {
+bool Output::render_format(const PrintfSpec &spec, const uint8_t *payload, size_t size, std::string *out) {
   for (size_t i = 0; i < spec.args.size() && i < spec.offsets.size(); i++) {
     if (spec.offsets[i] + storage_size(spec.args[i]) > size) {
       PROBE_LOG(Warning, "truncated printf event (%zu bytes) dropped", size);
-      return;
+      return false;
     }
   }
   // Call sites from this program use their pre-parsed format.
   const PrintfSpec *first = prog_.printfs.data();
   size_t index = (&spec >= first && &spec < first + prog_.printfs.size()) ? size_t(&spec - first) : SIZE_MAX;
-  line_.clear();
+  out->clear();
   auto render = [this](const Type &t, const uint8_t *p) { return format_value(t, p, &values_); };
   if (index < formats_.size())
-    format_printf_compiled(line_, formats_[index], spec.args, payload, spec.offsets, render);
+    format_printf_compiled(*out, formats_[index], spec.args, payload, spec.offsets, render);
   else
-    line_ = format_printf(spec.format, spec.args, payload, spec.offsets, render);
+    *out = format_printf(spec.format, spec.args, payload, spec.offsets, render);
+  return true;
+}
+
+void Output::write_typed(const char *type, const std::string &text) {
   if (format_ == OutputFormat::Json)
-    line_ = "{\"type\": \"printf\", \"data\": " + json_quote(line_) + "}\n";
-  out_.write(line_);
+    out_.write(std::string("{\"type\": \"") + type + "\", \"data\": " + json_quote(text) + "}\n");
+  else
+    out_.write(text);
+}
+
+void Output::printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size) {
+  if (!render_format(spec, payload, size, &line_)) return;
+  write_typed("printf", line_);
 }
 
 void Output::print_event(const PrintSpec &spec, const uint8_t *payload, size_t size) {

@@ -25,6 +25,16 @@ class Output {
   void printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size);
   // print(value): the value and a newline.
   void print_event(const PrintSpec &spec, const uint8_t *payload, size_t size);
+  // time(fmt): the current local time through strftime (JSON type "time").
+  void time_event(const PrintfSpec &spec);
+  // join(argv, sep): the strings joined and a newline (JSON type "join").
+  void join_event(const PrintfSpec &spec, const uint8_t *payload, size_t size);
+  // cat(fmt, ...): the named file's contents (JSON type "cat"); a file that
+  // cannot be read is reported on stderr.
+  void cat_event(const PrintfSpec &spec, const uint8_t *payload, size_t size);
+  // system(fmt, ...): runs the command (no shell) and prints its output in
+  // order with ours (JSON type "syscall", as bpftrace).
+  void system_event(const PrintfSpec &spec, const uint8_t *payload, size_t size);
   // Prints map #index now (print(@m[, top[, div]]): the last `top` entries, values divided by div).
   Status print_map(uint32_t index, uint64_t top = 0, uint64_t div = 1);
   // print(@agg[k]): the value of one entry of map #index (payload: the key).
@@ -63,6 +73,11 @@ class Output {
   bool map_read_failed_ = false;
   std::vector<char> zeroed_;  // per map: zero(@m) ran since the last clear (array slots then print as 0)
   ValueContext values_;
+  // Renders a printf-style event's text (printf, cat's file name, system's command).
+  bool render_format(const PrintfSpec &spec, const uint8_t *payload, size_t size, std::string *out);
+  // Writes text, or in JSON {"type": type, "data": "text"}.
+  void write_typed(const char *type, const std::string &text);
+
   std::vector<CompiledFormat> formats_;  // prog.printfs, parsed once
   std::string line_;                     // reused per event
 };

@@ -302,7 +302,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   if (out.map_read_failed()) failed = true;  // and END failing (above): exit 1 too
   loop->report_lost();
   if (!out.flush() || output_dead(out)) return output_failure_status(out);
-  return failed ? 1 : 0;
+  return failed ? 1 : loop->exit_code();
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+
+#include "frontend/printf_format.h"
 
 namespace probe {
 
@@ -87,6 +90,18 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
       return json ? json_quote(name) : name;
     }
     case TypeKind::Kstack: return fmt_kstack(p, json, ctx);
+    case TypeKind::Buffer: {  // bpftrace's %r form, in maps and print() too
+      uint64_t n = 0;
+      std::memcpy(&n, p, sizeof n);
+      std::string s = escape_buffer(p + 8, std::min<uint64_t>(n, t.size), false);
+      return json ? json_quote(s) : s;
+    }
+    case TypeKind::Timestamp: {
+      uint64_t ns = 0;
+      std::memcpy(&ns, p, sizeof ns);
+      std::string s = format_timestamp(t.name, ns);
+      return json ? json_quote(s) : s;
+    }
     case TypeKind::Int:
       return fmt_int(t, p, packed);
     case TypeKind::String: return fmt_string(t, p, json);
@@ -105,6 +120,46 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
 }
 
 }  // namespace
+
+std::string format_wall_time(const std::string &fmt, int64_t sec, long usec) {
+  // %f (not a strftime conversion) becomes the microseconds first; "%%f" stays.
+  std::string f;
+  for (size_t i = 0; i < fmt.size(); i++) {
+    if (fmt[i] == '%' && i + 1 < fmt.size()) {
+      if (fmt[i + 1] == 'f') {
+        char us[8];
+        std::snprintf(us, sizeof us, "%06ld", usec);
+        f += us;
+      } else {
+        f += fmt.substr(i, 2);
+      }
+      i++;
+      continue;
+    }
+    f += fmt[i];
+  }
+  time_t t = static_cast<time_t>(sec);
+  struct tm tm {};
+  localtime_r(&t, &tm);
+  std::string out(f.size() * 4 + 64, '\0');
+  for (int tries = 0; tries < 4; tries++) {
+    size_t n = std::strftime(out.data(), out.size(), f.c_str(), &tm);
+    if (n > 0 || f.empty()) return out.substr(0, n);
+    out.resize(out.size() * 4);  // 0 can also mean an empty result; give up after a few
+  }
+  return "";
+}
+
+std::string format_timestamp(const std::string &fmt, uint64_t ns_since_boot) {
+  timespec real{}, mono{};
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_MONOTONIC, &mono);
+  int64_t offset = (int64_t(real.tv_sec) - int64_t(mono.tv_sec)) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
+  int64_t wall = int64_t(ns_since_boot) + offset;
+  int64_t sec = wall / 1000000000, rem = wall % 1000000000;
+  if (rem < 0) sec--, rem += 1000000000;
+  return format_wall_time(fmt, sec, long(rem / 1000));
+}
 
 int64_t read_int_value(const Type &t, const uint8_t *data, bool packed) {
   uint32_t size = (packed && t.size > 0 && t.size <= 8) ? t.size : 8;

@@ -32,6 +32,13 @@ std::string format_value_json(const Type &t, const uint8_t *data, const ValueCon
 // visible text \xNN (JSON "\\xNN"), e.g. a comm of "a\xffb" -> "a\\xffb".
 std::string json_quote(const std::string &s);
 
+// strftime(fmt) of the local time ns_since_boot (CLOCK_MONOTONIC, as
+// bpf_ktime_get_ns) stands for; %f is the microseconds (6 digits).
+std::string format_timestamp(const std::string &fmt, uint64_t ns_since_boot);
+
+// strftime(fmt) of a wall-clock time (seconds and microseconds); %f as above.
+std::string format_wall_time(const std::string &fmt, int64_t sec, long usec);
+
 // Reads an integer value of type t (8-byte storage unless packed) as 64 bits, sign-extended.
 int64_t read_int_value(const Type &t, const uint8_t *data, bool packed = false);
 

@@ -28,6 +28,8 @@ VALID = {
     ("str", 0): (INTLIKE - {"ksym"}) | STRINGS,
     ("str", 1): {"int", "map_int", "map_keyed_elem", "var_int", "positional", "poscount", "cast_int"},
     ("ksym", 0): INTLIKE,
+    # exit(status) takes integers, not pointers or symbols.
+    ("exit", 0): INTLIKE - {"pointer", "pointer_field", "ksym", "cast_ptr"},
 }
 
 

@@ -59,7 +59,7 @@ PRELUDE = ('@mi = 1; @mc = count(); @mk[1] = 1; @ms = comm; @mt = (1, "a"); '
 
 # Builtin functions: name -> (min args, max args).
 FUNCS = {
-    "printf": (1, -1), "print": (1, 1), "exit": (0, 0), "clear": (1, 1), "zero": (1, 1),
+    "printf": (1, -1), "print": (1, 1), "exit": (0, 1), "clear": (1, 1), "zero": (1, 1),
     "count": (0, 0), "sum": (1, 1), "min": (1, 1), "max": (1, 1), "avg": (1, 1),
     "str": (1, 2), "reg": (1, 1), "ksym": (1, 1),
 }

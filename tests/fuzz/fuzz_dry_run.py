@@ -149,7 +149,7 @@ def cli_case(rng, seeds):
         ["--max-probes", "0"], ["--max-probes", "abc"], ["--max-probes"],
         ["--max-probes", "99999999999999999999"], ["--emit-elf"],
         ["--emit-elf", "/nonexistent/dir/x.o"], ["-e"], ["-e", ""], ["-"],
-        ["-v"], ["-V"], ["-h"], ["--no-kprobe-multi"], ["-e", prog, "-e", prog],
+        ["-v"], ["-V"], ["-h"], ["--no-kprobe-multi"], ["--unsafe"], ["--unsafe=1"], ["-e", prog, "-e", prog],
         ["--", "-e"], ["--dry-run=1"], ["--max-probes=1"], [""],
     ]
     argv = ["--dry-run"]

@@ -39,13 +39,16 @@ TEST(PrintfFormat, ParsesSpecifiers) {
   EXPECT_EQ((*r)[2].conv, 'x');
 }
 
+// What is not a conversion is literal text (bpftrace 0.17 prints it as written).
+TEST(PrintfFormat, UnknownConversionsAreText) {
+  auto r = parse_printf_format("ab %q x %-5");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->empty());
+  EXPECT_EQ(printf_literal_percents("ab %q x %-5"), (std::vector<std::string>{"%q", "%-5"}));
+  EXPECT_TRUE(printf_literal_percents("100%% %d").empty());
+}
+
 TEST(PrintfFormat, RejectsBadConversion) {
-  auto r = parse_printf_format("ab %q");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message, "invalid conversion '%q' at offset 3");
-  auto r2 = parse_printf_format("x %-5");
-  ASSERT_FALSE(r2.ok());
-  EXPECT_NE(r2.error().message.find("offset 2"), std::string::npos);
   EXPECT_FALSE(parse_printf_format("%ls").ok());
   EXPECT_FALSE(parse_printf_format("%*d").ok());
   EXPECT_TRUE(parse_printf_format("100%% done").ok());
@@ -74,7 +77,7 @@ TEST(PrintfFormat, PointerPrecisionIsNotWidth) {
   p.add_int(4096);
   EXPECT_EQ(p.fmt("[%08.00000000p]"), "[  0x1000]");
   EXPECT_EQ(p.fmt("[%-8.3p]"), "[0x1000  ]");
-  EXPECT_EQ(p.fmt("[%.9p]"), "[0x1000]");
+  EXPECT_EQ(p.fmt("[%.9p]"), "[0x000001000]");  // glibc's (and so bpftrace's) precision
 }
 
 TEST(PrintfFormat, Accepts) {
@@ -101,11 +104,58 @@ TEST(PrintfFormat, FormatsIntegers) {
   EXPECT_EQ(p.fmt("%08lld|%#x|%hhd|%hu"), "-0000042|0xff|-1|65535");
 }
 
-TEST(PrintfFormat, LargeValuesUse64Bits) {
+// Without a length modifier %d takes an int and %x an unsigned int, as in
+// C and bpftrace 0.17: only l/ll/j/z/t print all 64 bits.
+TEST(PrintfFormat, LargeValuesNeedALengthModifier) {
   Payload p;
+  p.add_int((int64_t(1) << 40) + 255);
   p.add_int(int64_t(1) << 40);
   p.add_int(int64_t(1) << 40);
-  EXPECT_EQ(p.fmt("%d %lu"), "1099511627776 1099511627776");
+  p.add_int(int64_t(1) << 40);
+  EXPECT_EQ(p.fmt("%d %lu %llx %zd"), "255 1099511627776 10000000000 1099511627776");
+  EXPECT_EQ(p.fmt("%x %X %o %u"), "ff 0 0 0");
+}
+
+// The C semantics by the argument's width and sign, without l.
+TEST(PrintfFormat, NegativeValuesByWidth) {
+  Payload p;
+  p.add_int(-100, Type::integer(4, true));
+  p.add_int(-1, Type::i64());
+  p.add_int(-1, Type::integer(1, true));
+  p.add_int(0xffffffff, Type::integer(4, false));
+  p.add_int(-100, Type::integer(4, true));
+  EXPECT_EQ(p.fmt("%d %x %X %d %lu"), "-100 ffffffff FFFFFFFF -1 18446744073709551516");
+  EXPECT_EQ(p.fmt("%u %o %i %x %ld"), "4294967196 37777777777 -1 ffffffff -100");
+  Payload q;
+  q.add_int(300);
+  q.add_int(70000);
+  q.add_int(-1);
+  q.add_int(321);
+  EXPECT_EQ(q.fmt("%hhd %hd %hu %c"), "44 4464 65535 A");
+}
+
+// "%%" is one '%' everywhere (C). bpftrace 0.17 left it alone after the
+// last conversion ("%d%%" printed "5%%"): a bug the corpus documents
+// (BPFTRACE_DIFFERS). A '%' that starts no conversion prints as written.
+TEST(PrintfFormat, PercentSigns) {
+  Payload p;
+  p.add_int(5);
+  EXPECT_EQ(p.fmt("a%%b %d%%\n"), "a%b 5%\n");
+  Payload none;
+  EXPECT_EQ(none.fmt("100%% %5%\n"), "100% %5%\n");
+  EXPECT_EQ(none.fmt("%y % d 50%"), "%y % d 50%");
+}
+
+TEST(PrintfFormat, Buffers) {
+  Payload p;
+  uint8_t raw[16] = {4, 0, 0, 0, 0, 0, 0, 0, 'a', 0x01, '\\', 0xff, 'z', 'z', 'z', 'z'};
+  p.bytes.assign(raw, raw + 16);
+  for (int i = 0; i < 3; i++) {  // three arguments, all the same buffer
+    p.offsets.push_back(0);
+    p.types.push_back(Type::buffer(8));
+  }
+  EXPECT_EQ(p.fmt("%r|%rx|%12r|"), "a\\x01\\\\xff|\\x61\\x01\\x5c\\xff|  a\\x01\\\\xff|");
+  EXPECT_EQ(escape_buffer(raw + 8, 4, false), "a\\x01\\\\xff");
 }
 
 TEST(PrintfFormat, FormatsStringsCharsPointers) {

@@ -12,6 +12,8 @@ namespace probe {
 Type unify_strings(const Type &a, const Type &b) {
   if (a.is(TypeKind::String) && b.is(TypeKind::String))
     return Type::string(std::max(a.size, b.size));
+  if (a.is(TypeKind::Buffer) && b.is(TypeKind::Buffer))  // the length travels with the bytes
+    return Type::buffer(std::max(a.size, b.size));
   if (a.is(TypeKind::Tuple) && b.is(TypeKind::Tuple) && a.fields.size() == b.fields.size()) {
     std::vector<Type> f;
     for (size_t i = 0; i < a.fields.size(); i++) f.push_back(unify_strings(a.fields[i], b.fields[i]));
@@ -67,6 +69,7 @@ static bool compatible(const Type &a, const Type &b) {
   if (a.is_int() && b.is_int()) return true;
   if (a.is(TypeKind::Pointer) && b.is(TypeKind::Pointer)) return a == b;
   if (a.is(TypeKind::String) && b.is(TypeKind::String)) return true;
+  if (a.is(TypeKind::Buffer) && b.is(TypeKind::Buffer)) return true;
   if (a.is(TypeKind::Tuple) && b.is(TypeKind::Tuple)) {
     if (a.fields.size() != b.fields.size()) return false;
     for (size_t i = 0; i < a.fields.size(); i++)
@@ -243,7 +246,7 @@ void Sema::check_keys(ast::Map &m) {
     Type t = check(*k);
     if (t.kind == TypeKind::None) return;
     if (!t.is_int() && !t.is(TypeKind::String) && !t.is(TypeKind::Pointer) && !t.is(TypeKind::Tuple) &&
-        !t.is(TypeKind::Ksym) && !t.is(TypeKind::Kstack)) {
+        !t.is(TypeKind::Ksym) && !t.is(TypeKind::Kstack) && !t.is(TypeKind::Buffer) && !t.is(TypeKind::Timestamp)) {
       diags().error(k->loc, "a map key cannot be of type " + t.to_string());
       return;
     }

@@ -191,7 +191,7 @@ Type Sema::check_call(ast::Call &c) {
                            : f->max_args < 0 ? "at least " + std::to_string(f->min_args)
                                              : std::to_string(f->min_args) + " to " + std::to_string(f->max_args);
     diags().error(c.loc, std::string(f->name) + "() takes " + expected + " argument" +
-                             (f->max_args == 1 || (f->min_args == 1 && f->max_args < 0) ? "" : "s") + ", not " + std::to_string(n));
+                             ((f->max_args == 1 && f->min_args == 1) || (f->min_args == 1 && f->max_args < 0) ? "" : "s") + ", not " + std::to_string(n));
     diags().hint(std::string("usage: ") + f->signature);
     return Type::none();
   }
