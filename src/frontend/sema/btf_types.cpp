@@ -138,7 +138,8 @@ Type BtfTypes::convert(int type_id, int depth) {
       const btf_type *et = btf__type_by_id(btf_, elem);
       if (et && btf_is_int(et) && et->size == 1) {
         std::string n = btf_name(btf_, et->name_off);
-        if (n.find("char") != std::string::npos) return Type::string(a->nelems);
+        // char[N] is text; unsigned char[N] (u8 addresses, hashes) prints as numbers, as bpftrace.
+        if (n == "char" || n == "signed char") return Type::string(a->nelems);
       }
       return Type::array(convert(int(a->type), depth + 1), a->nelems);
     }

@@ -454,7 +454,9 @@ Type Sema::check_cast(ast::Cast &c) {
     diags().error(c.loc, "cannot cast a value of type " + inner.to_string() + " to " + c.target.name);
     return Type::none();
   }
-  AddrSpace as = is_record ? AddrSpace::Kernel : inner.is(TypeKind::Pointer) ? inner.as : AddrSpace::None;
+  // A cast keeps a pointer's address space; an integer cast to a pointer reads
+  // where the probe's untyped pointers point (user memory in uprobes).
+  AddrSpace as = inner.is(TypeKind::Pointer) ? inner.as : AddrSpace::None;
   for (int i = 0; i < c.target.pointer_depth; i++) target = Type::pointer(target, as);
   return target;
 }
