@@ -26,7 +26,7 @@ const std::vector<BuiltinVar> &vars() {
 const std::vector<BuiltinFunc> &funcs() {
   static const std::vector<BuiltinFunc> all = [] {
     std::vector<BuiltinFunc> v;
-    for (auto &f : {output_funcs(), map_funcs(), aggregation_funcs(), string_funcs(), probe_arg_funcs(), time_funcs(),
+    for (auto &f : {output_funcs(), map_funcs(), net_funcs(), aggregation_funcs(), string_funcs(), probe_arg_funcs(), time_funcs(),
                     io_funcs(), unsafe_funcs()})
       v.insert(v.end(), f.begin(), f.end());
     return v;

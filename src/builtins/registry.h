@@ -74,6 +74,7 @@ std::vector<BuiltinVar> stack_vars();
 std::vector<BuiltinFunc> output_funcs();
 std::vector<BuiltinFunc> string_funcs();
 std::vector<BuiltinFunc> map_funcs();
+std::vector<BuiltinFunc> net_funcs();
 // print(@map[, top[, div]]) and print(@agg[key]): the map half of print(), in maps.cpp.
 bool is_aggregation_entry(Sema &S, ast::Map &m);
 Type print_map_type(Sema &S, ast::Call &c);

@@ -1,5 +1,8 @@
 #include "frontend/printf_format.h"
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -11,6 +14,16 @@
 #include <cstring>
 
 namespace probe {
+
+std::string inet_text(const uint8_t *p) {
+  uint64_t family;
+  std::memcpy(&family, p, sizeof family);
+  char buf[INET6_ADDRSTRLEN] = "";
+  int af = family == AF_INET6 ? AF_INET6 : AF_INET;
+  if (!inet_ntop(af, p + 8, buf, sizeof buf)) return "";
+  return buf;
+}
+
 
 namespace {
 
@@ -90,6 +103,7 @@ std::string hex_pointer(uint64_t v) {
 
 // A best-effort text form for %s of a non-string argument.
 std::string arg_as_text(const Type &t, const uint8_t *p) {
+  if (t.is(TypeKind::Inet)) return inet_text(p);
   if (t.is(TypeKind::String)) {
     const char *s = reinterpret_cast<const char *>(p);
     return std::string(s, strnlen(s, t.size));
@@ -246,7 +260,7 @@ bool format_accepts(char conv, const Type &t, std::string *why) {
       return t.is(TypeKind::Buffer) ? true : refuse("a buffer: buf(ptr, length)");
     case 's':
       return (t.is(TypeKind::String) || t.is_integral() || t.is(TypeKind::Ctx) ||
-              t.is(TypeKind::Tuple) || t.is(TypeKind::Timestamp))
+              t.is(TypeKind::Tuple) || t.is(TypeKind::Timestamp) || t.is(TypeKind::Inet))
                  ? true
                  : refuse("a string");
     default:

@@ -13,6 +13,9 @@
 
 namespace probe {
 
+// An ntop() value ({u64 family; u8 addr[16]}) as text: "127.0.0.1", "::1".
+std::string inet_text(const uint8_t *p);
+
 // One conversion in a format string (never "%%"), as written by the user.
 // A '%' that starts no conversion ("%y", a trailing '%') is literal text,
 // as in bpftrace 0.17.

@@ -73,6 +73,7 @@ std::string Type::to_string() const {
     case TypeKind::Ksym: return "ksym";
     case TypeKind::Kstack: return "kstack";
     case TypeKind::Buffer: return "buffer[" + std::to_string(size) + "]";
+    case TypeKind::Inet: return "inet";
     case TypeKind::Timestamp: return "timestamp[" + name + "]";
   }
   return "?";
@@ -111,6 +112,7 @@ uint32_t storage_size(const Type &t) {
     case TypeKind::String:
     case TypeKind::Record:
     case TypeKind::Array:
+    case TypeKind::Inet:
       return round8(t.size);
     case TypeKind::Tuple: {
       uint32_t n = 0;

@@ -23,6 +23,7 @@ enum class TypeKind {
   Ksym,     // a kernel address, printed as its symbol name (func, ksym())
   Kstack,   // a kernel stack id in the stack-trace map, printed as frames
   Buffer,   // buf(p, n): up to `size` raw bytes after a u64 length; printed with \xNN escapes
+  Inet,     // ntop(): {u64 family (AF_INET/AF_INET6); u8 addr[16]}, printed as an address
   Timestamp,  // strftime(fmt, ns): u64 ns since boot; `name` holds the strftime format
 };
 
@@ -90,6 +91,7 @@ struct Type {
   static Type kstack() { return make(TypeKind::Kstack, 8); }
   // A buffer of up to `capacity` bytes (layout: u64 length, then the bytes).
   static Type buffer(uint32_t capacity) { return make(TypeKind::Buffer, capacity); }
+  static Type inet() { return make(TypeKind::Inet, 24); }
   // A time (ns since boot) printed through strftime format fmt (%f: microseconds).
   static Type timestamp(std::string fmt) {
     Type t = make(TypeKind::Timestamp, 8);

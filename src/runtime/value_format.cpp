@@ -90,6 +90,7 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
       return json ? json_quote(name) : name;
     }
     case TypeKind::Kstack: return fmt_kstack(p, json, ctx);
+    case TypeKind::Inet: return json ? json_quote(inet_text(p)) : inet_text(p);
     case TypeKind::Buffer: {  // bpftrace's %r form, in maps and print() too
       uint64_t n = 0;
       std::memcpy(&n, p, sizeof n);
@@ -114,7 +115,9 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
     case TypeKind::Array: return fmt_array(t, p, json, ctx);
     case TypeKind::Record: return fmt_record(t, p, json, ctx);
     case TypeKind::None:
-    case TypeKind::Void: return json ? "null" : "";
+    case TypeKind::Void:
+    case TypeKind::Aggregation:  // map values of aggregations print through runtime/agg/
+      return json ? "null" : "";
   }
   return "";
 }

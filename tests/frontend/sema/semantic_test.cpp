@@ -531,6 +531,15 @@ TEST(SemaMaps, AggregationsAreNotIntegers) {
             "cannot read the value of @h in a probe: it holds per-CPU hist_t values");
 }
 
+TEST(SemaBuiltins, NtopAndPton) {
+  auto a = ok("BEGIN { @a[ntop(0x0100007f)] = 1; @b = ntop(pton(\"fe80::1\")); @c = ntop(10, pton(\"::1\")); }");
+  EXPECT_EQ(a.map("@a")->key, Type::inet());
+  EXPECT_EQ(a.map("@b")->value, Type::inet());
+  EXPECT_EQ(first_error("BEGIN { $x = pton(\"1.2.3\"); }").message,
+            "pton(): '1.2.3' is not an IPv4 or IPv6 address");
+  EXPECT_EQ(first_error("BEGIN { $x = ntop(\"a\"); }").message.rfind("ntop() takes an IPv4 address", 0), 0u);
+}
+
 TEST(SemaMaps, IncrementOfAggregation) {
   Diagnostic d = first_error("BEGIN { @c = count(); @c++; }");
   EXPECT_EQ(d.message, "map '@c' holds count_t; '++' needs integers");
