@@ -1,4 +1,7 @@
 // What the probe saw: argN, retval, args, func, probe.
+#include <cstdio>
+#include <optional>
+
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
@@ -111,6 +114,42 @@ Type reg_type(Sema &S, ast::Call &c) {
   return Type::u64();
 }
 
+// kaddr("sym"): the symbol's address from /proc/kallsyms (first match), or
+// nullopt; 0 when addresses are hidden (kptr_restrict, not root).
+std::optional<uint64_t> kallsyms_address(const std::string &name) {
+  std::FILE *f = std::fopen("/proc/kallsyms", "r");
+  if (!f) return std::nullopt;
+  char line[512];
+  std::optional<uint64_t> found;
+  while (!found && std::fgets(line, sizeof line, f)) {
+    unsigned long long addr;
+    char type, sym[256];
+    if (std::sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 && name == sym) found = addr;
+  }
+  std::fclose(f);
+  return found;
+}
+
+Type kaddr_type(Sema &S, ast::Call &c) {
+  auto &arg = *c.args[0];
+  if (arg.kind != ast::ExprKind::String) {
+    S.diags().error(arg.loc, "kaddr() takes a kernel symbol name as a string literal");
+    return Type::none();
+  }
+  const std::string &name = ast::as<ast::String>(arg).value;
+  auto addr = kallsyms_address(name);
+  if (!addr) {
+    S.diags().error(arg.loc, "kaddr(): no kernel symbol '" + name + "' in /proc/kallsyms");
+    return Type::none();
+  }
+  if (*addr == 0) {
+    S.diags().error(arg.loc, "kaddr(): kernel addresses are hidden (kptr_restrict)");
+    S.diags().hint("run as root");
+    return Type::none();
+  }
+  return Type::u64();
+}
+
 }  // namespace
 
 std::vector<BuiltinFunc> probe_arg_funcs() {
@@ -130,6 +169,10 @@ std::vector<BuiltinFunc> probe_arg_funcs() {
          return Type::ksym();
        },
        [](Lowering &L, ast::Call &c) { return L.value(*c.args[0]); }},
+      {"kaddr", "kaddr(\"symbol\")", 1, 1, kaddr_type,
+       [](Lowering &L, ast::Call &c) {  // resolved again: sema checked it exists
+         return L.const_i64(kallsyms_address(ast::as<ast::String>(*c.args[0]).value).value_or(0));
+       }},
   };
 }
 
