@@ -42,6 +42,10 @@ __attribute__((noinline)) int tracee_argv(const char *const *argv, int i) {
 static const unsigned char kBytes[16] = {'a', 'b', 0x00, 0x01, 0x7f, 0x80, 0xff, 'z',
                                         0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17};
 static const char *const kArgv[] = {"one", "two", "three", NULL};
+// Passed through volatile pointers: with constant arguments clang-19 clones the
+// functions (tracee_bytes.specialized.1) and the symbols the cases probe vanish.
+static const unsigned char *volatile bytes_arg = kBytes;
+static const char *const *volatile argv_arg = kArgv;
 
 int main(int argc, char **argv) {
   long count = 1, interval_ms = 0;
@@ -62,8 +66,8 @@ int main(int argc, char **argv) {
     sink += tracee_neg((int)i);
     sink += getpid();
     sink += getppid();
-    sink += tracee_bytes(kBytes, 8, (int)i);
-    sink += tracee_argv(kArgv, (int)i);
+    sink += tracee_bytes(bytes_arg, 8, (int)i);
+    sink += tracee_argv(argv_arg, (int)i);
     if (interval_ms > 0 && i + 1 < count) {
       struct timespec ts = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
       nanosleep(&ts, NULL);
