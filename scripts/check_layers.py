@@ -2,7 +2,7 @@
 """Fails (exit 1) when a source file includes a header its layer must not see.
 
 The build runs it before compiling anything (CMake target check_layers), so a
-wrong include fails the build. Layers (DEVELOPERS.md): the frontend knows
+wrong include fails the build. Layers (README, Layout): the frontend knows
 nothing of LLVM, libbpf or the CLI; codegen emits an object and never loads
 it; the runtime knows no CLI and no compiler; the pass framework sits below
 the frontend. Aggregations and builtins have a compile half (builtins/) and a
