@@ -46,6 +46,10 @@ void agg_with_entry(Lowering &L, ast::Map &m, llvm::Value *key, const std::funct
 // Reads argument i of c as an integer literal into *v; reports otherwise.
 bool agg_literal(Sema &S, ast::Call &c, size_t i, int64_t *v);
 
+// Adds deltas[i] to the entry's i-th u64 word (count, sum, avg, stats): a new
+// entry starts from zero, so it stores them.
+void agg_add_words(Lowering &L, ast::Map &m, llvm::Value *key, const std::vector<llvm::Value *> &deltas);
+
 // *p += delta (i64).
 void agg_add(Lowering &L, llvm::Value *p, llvm::Value *delta);
 

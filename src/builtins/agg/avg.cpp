@@ -8,17 +8,7 @@ namespace probe {
 namespace {
 
 void lower(Lowering &L, ast::Call &c, ast::Map &m, llvm::Value *key) {
-  llvm::Value *v = L.value(*c.args[0]);
-  agg_upsert(
-      L, m, key,
-      [&](llvm::Value *p) {
-        agg_add(L, p, v);
-        agg_add(L, L.gep(p, 8), L.const_i64(1));
-      },
-      [&](llvm::Value *s) {
-        L.b().CreateStore(v, s);
-        L.b().CreateStore(L.const_i64(1), L.gep(s, 8));
-      });
+  agg_add_words(L, m, key, {L.value(*c.args[0]), L.const_i64(1)});  // {sum, count}
 }
 
 const AggregationDef kAvg{"avg", nullptr, [](const std::vector<int64_t> &) { return 16u; }, lower};

@@ -62,6 +62,17 @@ bool agg_literal(Sema &S, ast::Call &c, size_t i, int64_t *v) {
   return false;
 }
 
+void agg_add_words(Lowering &L, ast::Map &m, llvm::Value *key, const std::vector<llvm::Value *> &deltas) {
+  agg_upsert(
+      L, m, key,
+      [&](llvm::Value *p) {
+        for (size_t i = 0; i < deltas.size(); i++) agg_add(L, L.gep(p, 8 * i), deltas[i]);
+      },
+      [&](llvm::Value *s) {
+        for (size_t i = 0; i < deltas.size(); i++) L.b().CreateStore(deltas[i], L.gep(s, 8 * i));
+      });
+}
+
 void agg_add(Lowering &L, llvm::Value *p, llvm::Value *delta) {
   auto &b = L.b();
   b.CreateStore(b.CreateAdd(b.CreateLoad(L.i64(), p), delta), p);

@@ -7,8 +7,7 @@ namespace probe {
 namespace {
 
 void lower(Lowering &L, ast::Call &, ast::Map &m, llvm::Value *key) {
-  agg_upsert(L, m, key, [&](llvm::Value *p) { agg_add(L, p, L.const_i64(1)); },
-             [&](llvm::Value *s) { L.b().CreateStore(L.const_i64(1), s); });
+  agg_add_words(L, m, key, {L.const_i64(1)});
 }
 
 const AggregationDef kCount{"count", nullptr, [](const std::vector<int64_t> &) { return 8u; }, lower};

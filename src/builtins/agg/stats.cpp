@@ -8,17 +8,7 @@ namespace probe {
 namespace {
 
 void lower(Lowering &L, ast::Call &c, ast::Map &m, llvm::Value *key) {
-  llvm::Value *v = L.value(*c.args[0]);
-  agg_upsert(
-      L, m, key,
-      [&](llvm::Value *p) {
-        agg_add(L, p, L.const_i64(1));
-        agg_add(L, L.gep(p, 8), v);
-      },
-      [&](llvm::Value *s) {
-        L.b().CreateStore(L.const_i64(1), s);
-        L.b().CreateStore(v, L.gep(s, 8));
-      });
+  agg_add_words(L, m, key, {L.const_i64(1), L.value(*c.args[0])});  // {count, total}
 }
 
 const AggregationDef kStats{"stats", nullptr, [](const std::vector<int64_t> &) { return 16u; }, lower};

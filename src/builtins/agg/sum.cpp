@@ -8,8 +8,7 @@ namespace probe {
 namespace {
 
 void lower(Lowering &L, ast::Call &c, ast::Map &m, llvm::Value *key) {
-  llvm::Value *v = L.value(*c.args[0]);
-  agg_upsert(L, m, key, [&](llvm::Value *p) { agg_add(L, p, v); }, [&](llvm::Value *s) { L.b().CreateStore(v, s); });
+  agg_add_words(L, m, key, {L.value(*c.args[0])});
 }
 
 // One parameter: 1 when the summed values are unsigned (printed as u64, as bpftrace does).

@@ -39,15 +39,7 @@ std::vector<HistBucket> buckets(const MapSpec &spec, const uint8_t *v, uint64_t 
 }  // namespace
 
 const AggregationFormat &hist_format() {
-  static const AggregationFormat f{
-      .name = "hist",
-      .json_type = "hist",
-      .block = true,
-      .reduce = agg_reduce_sum,
-      .sort_key = [](const MapSpec &s, const uint8_t *v) { return SortKey(hist_total(v, s.value_size)); },
-      .text = [](const MapSpec &s, const uint8_t *v, uint64_t div) { return hist_text(buckets(s, v, div)); },
-      .json = [](const MapSpec &s, const uint8_t *v, uint64_t div) { return hist_json(buckets(s, v, div)); },
-  };
+  static const AggregationFormat f = histogram_format<buckets>("hist");
   return f;
 }
 

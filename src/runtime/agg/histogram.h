@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/agg/aggregation.h"
+
 namespace probe {
 
 // One bucket as printed: its label ("[4, 8)"), JSON bounds and count.
@@ -30,5 +32,21 @@ std::string hist_number_label(uint64_t n);
 
 // Total of all buckets: histograms sort by it.
 uint64_t hist_total(const uint8_t *value, uint32_t value_size);
+
+// The format of a histogram aggregation (hist, lhist) whose labelled buckets
+// Buckets(spec, value, div) lists: summed per CPU, sorted by total, bars in
+// text, bucket objects in JSON (type "hist").
+template <std::vector<HistBucket> (*Buckets)(const MapSpec &, const uint8_t *, uint64_t)>
+AggregationFormat histogram_format(const char *name) {
+  return AggregationFormat{
+      .name = name,
+      .json_type = "hist",
+      .block = true,
+      .reduce = agg_reduce_sum,
+      .sort_key = [](const MapSpec &s, const uint8_t *v) { return SortKey(hist_total(v, s.value_size)); },
+      .text = [](const MapSpec &s, const uint8_t *v, uint64_t div) { return hist_text(Buckets(s, v, div)); },
+      .json = [](const MapSpec &s, const uint8_t *v, uint64_t div) { return hist_json(Buckets(s, v, div)); },
+  };
+}
 
 }  // namespace probe

@@ -1,19 +1,21 @@
-// max(v): {i64 value; u64 set} per CPU; the largest value of the CPUs
-// that saw one (0 when none did), signed.
+// min(v) and max(v), mirror images: {i64 value; u64 set} per CPU; the
+// smallest (largest) value of the CPUs that saw one (0 when none did), signed.
 #include "runtime/agg/aggregation.h"
 
 namespace probe {
 
 namespace {
 
-void reduce(const MapSpec &spec, const uint8_t *raw, int ncpus, uint32_t slot, uint8_t *out) {
+// Combines the CPUs' set values, keeping the smallest (IsMin) or the largest.
+template <bool IsMin>
+void reduce(const MapSpec &, const uint8_t *raw, int ncpus, uint32_t slot, uint8_t *out) {
   bool any = false;
   int64_t best = 0;
   for (int c = 0; c < ncpus; c++) {
     const uint8_t *p = raw + size_t(c) * slot;
     if (agg_word(p + 8) == 0) continue;
     int64_t v = agg_word(p);
-    if (!any || v > best) best = v;
+    if (!any || (IsMin ? v < best : v > best)) best = v;
     any = true;
   }
   agg_set_word(out, best);
@@ -26,18 +28,23 @@ std::string text(const MapSpec &, const uint8_t *v, uint64_t div) {
   return std::to_string(number(v) / int64_t(div ? div : 1));
 }
 
-}  // namespace
-
-const AggregationFormat &max_format() {
+// The format of min (IsMin) or max.
+template <bool IsMin>
+const AggregationFormat &format() {
   static const AggregationFormat f{
-      .name = "max",
+      .name = IsMin ? "min" : "max",
       .json_type = "map",
-      .reduce = reduce,
+      .reduce = reduce<IsMin>,
       .sort_key = [](const MapSpec &, const uint8_t *v) { return SortKey(number(v)); },
       .text = text,
       .json = text,
   };
   return f;
 }
+
+}  // namespace
+
+const AggregationFormat &min_format() { return format<true>(); }
+const AggregationFormat &max_format() { return format<false>(); }
 
 }  // namespace probe
