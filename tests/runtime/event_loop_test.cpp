@@ -13,27 +13,13 @@
 #include "runtime/bpf_object.h"
 #include "runtime/errors.h"
 
+#include "event_test_support.h"
+
 namespace probe {
 namespace {
 
-// Everything out wrote to f (the Output writes to fileno(f)).
-std::string read_all(Output &out, std::FILE *f) {
-  out.flush();
-  std::rewind(f);
-  std::string s;
-  char buf[512];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  return s;
-}
-
-std::vector<uint8_t> record(EventKind k, uint32_t id, std::vector<uint8_t> payload = {}) {
-  EventHeader h{uint32_t(k), id};
-  const uint8_t *hb = reinterpret_cast<const uint8_t *>(&h);
-  std::vector<uint8_t> r(hb, hb + sizeof h);
-  for (uint8_t b : payload) r.push_back(b);
-  return r;
-}
+using test::read_all;
+using test::record;
 
 CompiledProgram sample_program() {
   CompiledProgram p;

@@ -9,29 +9,14 @@
 
 #include "runtime/event_loop.h"
 #include "runtime/output.h"
+#include "event_test_support.h"
 #include "runtime/value_format.h"
 
 namespace probe {
 namespace {
 
-// Everything out wrote to f (the Output writes to fileno(f)).
-std::string read_all(Output &out, std::FILE *f) {
-  out.flush();
-  std::rewind(f);
-  std::string s;
-  char buf[512];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  return s;
-}
-
-std::vector<uint8_t> record(EventKind k, uint32_t id, std::vector<uint8_t> payload = {}) {
-  EventHeader h{uint32_t(k), id};
-  const uint8_t *hb = reinterpret_cast<const uint8_t *>(&h);
-  std::vector<uint8_t> r(hb, hb + sizeof h);
-  r.insert(r.end(), payload.begin(), payload.end());
-  return r;
-}
+using test::read_all;
+using test::record;
 
 // A join payload: u64 count, then `slots` slots of `size` bytes.
 std::vector<uint8_t> join_payload(const std::vector<std::string> &words, uint32_t slots, uint32_t size) {
