@@ -1,0 +1,54 @@
+// C declarations written in a script's top level or in a header it
+// includes: struct/union/enum definitions (nested, anonymous members,
+// bitfields, arrays, pointers, function pointers, forward declarations,
+// __attribute__((packed)) and aligned), typedefs, and enum constants.
+// Layouts follow the x86-64 System V ABI, the one the kernel and user
+// space use here. Types it does not define itself (a `struct task_struct *`
+// member, a `u64` typedef) are asked of the outer links of the name
+// environment through a lookup callback (BTF, in the compiler layer).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "frontend/diagnostics.h"
+#include "frontend/types.h"
+
+namespace probe {
+
+// Resolves a type name this table does not define: "struct sock", "u64",
+// "pid_t". nullopt if unknown. A struct known only by name may come back as
+// a Record type with record == nullptr (resolved later by name).
+using OuterTypeLookup = std::function<std::optional<Type>(const std::string &name)>;
+
+// The types and enum constants a script (and its headers) define.
+class ScriptTypes {
+ public:
+  // Parses the declarations in text, which starts at script location `at`.
+  // strict (the script's own text): anything not understood is an error at
+  // its exact location; tolerant (a header): declarations it cannot use
+  // (function prototypes, inline functions, GNU extensions) are skipped
+  // silently. Returns false if strict parsing reported errors.
+  bool add(const std::string &text, const Loc &at, bool strict, Diagnostics &diags, const OuterTypeLookup &outer);
+
+  // A type by C name: "struct Foo", "union U", "enum E", or a typedef name.
+  std::optional<Type> type(const std::string &name) const;
+  // A complete struct/union layout by "struct Foo"/"union U"; null if only
+  // declared forward or not defined here.
+  std::shared_ptr<const Record> record(const std::string &name) const;
+  // An enumerator's value (`enum { A = 4 }` -> A = 4).
+  std::optional<int64_t> constant(const std::string &name) const;
+  // True when name is a typedef defined here.
+  bool is_typedef(const std::string &name) const;
+
+ private:
+  std::map<std::string, Type> types_;                        // "struct Foo", typedef names
+  std::map<std::string, std::shared_ptr<Record>> records_;   // complete layouts
+  std::map<std::string, int64_t> constants_;                 // enumerators
+};
+
+}  // namespace probe
