@@ -79,8 +79,8 @@ Type Sema::check(ast::Expr &e) {
   Type t;
   switch (e.kind) {
     case ast::ExprKind::Integer: {
-      uint64_t v = ast::as<ast::Integer>(e).value;
-      t = Type::integer(8, v <= static_cast<uint64_t>(INT64_MAX));
+      // Every literal is an int64, as in bpftrace: 0xffffffffffffffff is -1.
+      t = Type::i64();
       break;
     }
     case ast::ExprKind::String: {
