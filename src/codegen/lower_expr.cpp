@@ -245,8 +245,8 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     case BinOp::Mul: return b_->CreateMul(l, r);
     case BinOp::Div: return sign ? signed_div(*b_, l, r, false) : b_->CreateUDiv(l, r);
     case BinOp::Mod: return sign ? signed_div(*b_, l, r, true) : b_->CreateURem(l, r);
-    case BinOp::Shl: return b_->CreateShl(l, r);
-    case BinOp::Shr: return e.lhs->type.is_signed ? b_->CreateAShr(l, r) : b_->CreateLShr(l, r);
+    case BinOp::Shl: return shift(*b_, true, false, l, r);
+    case BinOp::Shr: return shift(*b_, false, e.lhs->type.is_signed, l, r);
     case BinOp::BitAnd: return b_->CreateAnd(l, r);
     case BinOp::BitOr: return b_->CreateOr(l, r);
     case BinOp::BitXor: return b_->CreateXor(l, r);
@@ -261,6 +261,14 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
   }
   PROBE_ASSERT(false && "unhandled binary operator");
   return nullptr;
+}
+
+llvm::Value *Lowering::shift(llvm::IRBuilder<> &b, bool left, bool arith, llvm::Value *l, llvm::Value *r) {
+  auto *c63 = llvm::ConstantInt::get(l->getType(), 63);
+  llvm::Value *big = b.CreateICmpUGT(r, c63);
+  if (arith) return b.CreateAShr(l, b.CreateSelect(big, c63, r));  // all sign bits
+  llvm::Value *v = left ? b.CreateShl(l, b.CreateAnd(r, c63)) : b.CreateLShr(l, b.CreateAnd(r, c63));
+  return b.CreateSelect(big, llvm::ConstantInt::get(l->getType(), 0), v);
 }
 
 llvm::Value *Lowering::lower_incdec(ast::Unop &e) {

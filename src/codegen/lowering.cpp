@@ -299,8 +299,8 @@ static llvm::Value *apply_op(llvm::IRBuilder<> &b, ast::BinOp op, llvm::Value *l
     case ast::BinOp::Mul: return b.CreateMul(l, r);
     case ast::BinOp::Div: return sign ? Lowering::signed_div(b, l, r, false) : b.CreateUDiv(l, r);
     case ast::BinOp::Mod: return sign ? Lowering::signed_div(b, l, r, true) : b.CreateURem(l, r);
-    case ast::BinOp::Shl: return b.CreateShl(l, r);
-    case ast::BinOp::Shr: return sign ? b.CreateAShr(l, r) : b.CreateLShr(l, r);
+    case ast::BinOp::Shl: return Lowering::shift(b, true, false, l, r);
+    case ast::BinOp::Shr: return Lowering::shift(b, false, sign, l, r);
     case ast::BinOp::BitAnd: return b.CreateAnd(l, r);
     case ast::BinOp::BitOr: return b.CreateOr(l, r);
     case ast::BinOp::BitXor: return b.CreateXor(l, r);

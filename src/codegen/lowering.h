@@ -95,6 +95,10 @@ class Lowering {
   // Signed l / r (or l % r) with C's truncation, from unsigned operations:
   // BPF v3 has no signed division (LLVM refuses sdiv for it).
   static llvm::Value *signed_div(llvm::IRBuilder<> &b, llvm::Value *l, llvm::Value *r, bool rem);
+  // l << r or l >> r (arithmetic when arith) with a defined result for any
+  // count: 64 or more (as unsigned) shifts every bit out (0, or -1 for a
+  // negative l shifted arithmetically), where LLVM would make it poison.
+  static llvm::Value *shift(llvm::IRBuilder<> &b, bool left, bool arith, llvm::Value *l, llvm::Value *r);
   // Truncates and re-extends v to t's width and sign (all scalars are i64).
   llvm::Value *normalize(llvm::Value *v, const Type &t);
   // Sets the debug location for following instructions (BTF line info).

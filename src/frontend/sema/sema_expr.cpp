@@ -281,6 +281,11 @@ Type Sema::check_binop(ast::Binop &b) {
     default:
       break;
   }
+  int64_t divisor = 1;
+  if ((b.op == ast::BinOp::Div || b.op == ast::BinOp::Mod) && int_constant(*b.rhs, &divisor) && divisor == 0) {
+    diags().error(b.rhs->loc, std::string(b.op == ast::BinOp::Div ? "division" : "modulo") + " by zero");
+    return Type::none();
+  }
   bool sign = l.is_int() && r.is_int() && l.is_signed && r.is_signed;
   return Type::integer(8, sign);
 }
