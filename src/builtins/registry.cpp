@@ -17,7 +17,7 @@ std::vector<BuiltinFunc> aggregation_funcs() {
 const std::vector<BuiltinVar> &vars() {
   static const std::vector<BuiltinVar> all = [] {
     std::vector<BuiltinVar> v;
-    for (auto &f : {identity_vars(), probe_arg_vars(), stack_vars(), time_vars()}) v.insert(v.end(), f.begin(), f.end());
+    for (auto &f : {identity_vars(), probe_arg_vars(), stack_vars(), time_vars(), cgroup_vars()}) v.insert(v.end(), f.begin(), f.end());
     return v;
   }();
   return all;
@@ -27,7 +27,7 @@ const std::vector<BuiltinFunc> &funcs() {
   static const std::vector<BuiltinFunc> all = [] {
     std::vector<BuiltinFunc> v;
     for (auto &f : {output_funcs(), map_funcs(), net_funcs(), aggregation_funcs(), string_funcs(), probe_arg_funcs(), time_funcs(),
-                    io_funcs(), unsafe_funcs()})
+                    io_funcs(), unsafe_funcs(), value_funcs(), cgroup_funcs()})
       v.insert(v.end(), f.begin(), f.end());
     return v;
   }();

@@ -83,6 +83,9 @@ std::vector<BuiltinFunc> probe_arg_funcs();
 std::vector<BuiltinVar> time_vars();    // time.cpp: elapsed
 std::vector<BuiltinFunc> time_funcs();  // time.cpp: time, strftime
 std::vector<BuiltinFunc> io_funcs();    // io.cpp: buf, join, cat, debugf
-std::vector<BuiltinFunc> unsafe_funcs();  // unsafe.cpp: system, signal, override (--unsafe)
+std::vector<BuiltinFunc> unsafe_funcs();
+std::vector<BuiltinFunc> value_funcs();   // values.cpp: bswap, kptr, uptr, strerror, macaddr
+std::vector<BuiltinVar> cgroup_vars();    // cgroup.cpp: cgroup
+std::vector<BuiltinFunc> cgroup_funcs();  // cgroup.cpp: cgroupid, cgroup_path  // unsafe.cpp: system, signal, override (--unsafe)
 
 }  // namespace probe

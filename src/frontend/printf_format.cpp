@@ -260,7 +260,8 @@ bool format_accepts(char conv, const Type &t, std::string *why) {
       return t.is(TypeKind::Buffer) ? true : refuse("a buffer: buf(ptr, length)");
     case 's':
       return (t.is(TypeKind::String) || t.is_integral() || t.is(TypeKind::Ctx) ||
-              t.is(TypeKind::Tuple) || t.is(TypeKind::Timestamp) || t.is(TypeKind::Inet))
+              t.is(TypeKind::Tuple) || t.is(TypeKind::Timestamp) || t.is(TypeKind::Inet) ||
+              t.is(TypeKind::Formatted))
                  ? true
                  : refuse("a string");
     default:
@@ -309,7 +310,8 @@ void format_printf_compiled(std::string &out, const CompiledFormat &cf, const st
     if (a >= types.size() || a >= offsets.size()) continue;
     const Type &t = types[a];
     const uint8_t *p = payload + offsets[a];
-    bool special = t.is(TypeKind::Ksym) || t.is(TypeKind::Kstack) || t.is(TypeKind::Timestamp);
+    bool special = t.is(TypeKind::Ksym) || t.is(TypeKind::Kstack) || t.is(TypeKind::Timestamp) ||
+                   t.is(TypeKind::Formatted);
     if (special && render && piece.spec.conv == 's') {
       // Symbols, stacks and times print as text through %s, honouring the width.
       std::string text = render(t, p);

@@ -75,6 +75,7 @@ std::string Type::to_string() const {
     case TypeKind::Buffer: return "buffer[" + std::to_string(size) + "]";
     case TypeKind::Inet: return "inet";
     case TypeKind::Timestamp: return "timestamp[" + name + "]";
+    case TypeKind::Formatted: return name.substr(0, name.find(':')) + "_t";
   }
   return "?";
 }
@@ -92,6 +93,7 @@ bool operator==(const Type &a, const Type &b) {
     case TypeKind::Aggregation: return a.agg == b.agg;
     case TypeKind::Buffer: return a.size == b.size;
     case TypeKind::Timestamp: return a.name == b.name;
+    case TypeKind::Formatted: return a.name == b.name;
     default: return true;
   }
 }
@@ -106,6 +108,7 @@ uint32_t storage_size(const Type &t) {
     case TypeKind::Ksym:
     case TypeKind::Kstack:
     case TypeKind::Timestamp:
+    case TypeKind::Formatted:
       return 8;
     case TypeKind::Buffer:
       return 8 + round8(t.size);

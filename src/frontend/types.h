@@ -25,6 +25,8 @@ enum class TypeKind {
   Buffer,   // buf(p, n): up to `size` raw bytes after a u64 length; printed with \xNN escapes
   Inet,     // ntop(): {u64 family (AF_INET/AF_INET6); u8 addr[16]}, printed as an address
   Timestamp,  // strftime(fmt, ns): u64 ns since boot; `name` holds the strftime format
+  Formatted,  // a u64 that user space turns into text when printing; `name` says how
+              // (strerror, username, macaddr, cgroup_path[:FILTER]): see runtime/value_format
 };
 
 // Where a pointer points: decides bpf_probe_read_kernel vs _user.
@@ -96,6 +98,14 @@ struct Type {
   static Type timestamp(std::string fmt) {
     Type t = make(TypeKind::Timestamp, 8);
     t.name = std::move(fmt);
+    return t;
+  }
+
+  // A value printed as text made in user space from its u64 (strerror(e),
+  // username, macaddr(p), cgroup_path(id)); how is the formatter's name.
+  static Type formatted(std::string how) {
+    Type t = make(TypeKind::Formatted, 8);
+    t.name = std::move(how);
     return t;
   }
 

@@ -103,6 +103,10 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
       std::string s = format_timestamp(t.name, ns);
       return json ? json_quote(s) : s;
     }
+    case TypeKind::Formatted: {
+      std::string s = formatted_text(t.name, p);
+      return json ? json_quote(s) : s;
+    }
     case TypeKind::Int:
       return fmt_int(t, p, packed);
     case TypeKind::String: return fmt_string(t, p, json);

@@ -39,6 +39,10 @@ std::string format_timestamp(const std::string &fmt, uint64_t ns_since_boot);
 // strftime(fmt) of a wall-clock time (seconds and microseconds); %f as above.
 std::string format_wall_time(const std::string &fmt, int64_t sec, long usec);
 
+// The text of a Type::formatted value (`how` is its name: strerror,
+// username, macaddr, cgroup_path[:FILTER]) stored at p (8 bytes).
+std::string formatted_text(const std::string &how, const uint8_t *p);
+
 // Reads an integer value of type t (8-byte storage unless packed) as 64 bits, sign-extended.
 int64_t read_int_value(const Type &t, const uint8_t *data, bool packed = false);
 

@@ -246,7 +246,8 @@ void Sema::check_keys(ast::Map &m) {
     Type t = check(*k);
     if (t.kind == TypeKind::None) return;
     if (!t.is_int() && !t.is(TypeKind::String) && !t.is(TypeKind::Pointer) && !t.is(TypeKind::Tuple) &&
-        !t.is(TypeKind::Ksym) && !t.is(TypeKind::Kstack) && !t.is(TypeKind::Buffer) && !t.is(TypeKind::Timestamp) && !t.is(TypeKind::Inet)) {
+        !t.is(TypeKind::Ksym) && !t.is(TypeKind::Kstack) && !t.is(TypeKind::Buffer) && !t.is(TypeKind::Timestamp) && !t.is(TypeKind::Inet) &&
+        !t.is(TypeKind::Formatted)) {
       diags().error(k->loc, "a map key cannot be of type " + t.to_string());
       return;
     }
