@@ -1,4 +1,5 @@
-// Strings: str(ptr[, len]) reads a NUL-terminated string from memory.
+// Strings: str(ptr[, len]) reads a NUL-terminated string from memory;
+// strncmp(a, b, n) and strcontains(haystack, needle) compare strings.
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
@@ -79,12 +80,154 @@ void str_lower_into(Lowering &L, ast::Call &c, llvm::Value *dst) {
   L.read_str(dst, size, src, as, &c.loc);  // -kk reports a failed read at the str() call, as bpftrace
 }
 
+// Both arguments of strncmp/strcontains must be strings.
+bool string_args(Sema &S, ast::Call &c) {
+  for (size_t i = 0; i < 2; i++) {
+    Type t = S.check(*c.args[i]);
+    if (t.kind == TypeKind::None) return false;
+    if (!t.is(TypeKind::String)) {
+      S.diags().error(c.args[i]->loc, c.name + "() compares strings, not " + t.to_string());
+      S.diags().hint("read a string from an address with str(), e.g. str(arg0)");
+      return false;
+    }
+  }
+  return true;
+}
+
+// strncmp(a, b, n): 0 when the first n characters are equal (a string's end
+// counts as a character), else 1, as bpftrace. n is a literal, as in bpftrace.
+Type strncmp_type(Sema &S, ast::Call &c) {
+  if (!string_args(S, c)) return Type::none();
+  int64_t n = 0;
+  if (!Sema::int_constant(*c.args[2], &n) || n < 0) {
+    S.diags().error(c.args[2]->loc, "strncmp()'s length must be a non-negative integer literal");
+    return Type::none();
+  }
+  S.check(*c.args[2]);
+  return Type::u64();
+}
+
+// The bytes of a string argument: a literal's text (no load) or a pointer to a copy.
+struct StrArg {
+  bool literal = false;
+  std::string text;           // the literal, without its NUL
+  llvm::Value *ptr = nullptr;  // otherwise
+  uint32_t size = 0;           // capacity (the literal's length + 1)
+  llvm::Value *at(Lowering &L, uint32_t i) const {
+    if (literal) return llvm::ConstantInt::get(L.i8(), i < text.size() ? static_cast<unsigned char>(text[i]) : 0);
+    return L.b().CreateLoad(L.i8(), L.gep(ptr, i));
+  }
+};
+
+StrArg str_arg(Lowering &L, ast::Expr &e) {
+  StrArg a;
+  a.size = e.type.size;
+  if (e.kind == ast::ExprKind::String) {
+    a.literal = true;
+    a.text = ast::as<ast::String>(e).value;
+    a.size = static_cast<uint32_t>(a.text.size()) + 1;
+  } else {
+    a.ptr = L.address(e);
+  }
+  return a;
+}
+
+// Stores v into slot and branches to done.
+void finish(Lowering &L, llvm::Value *slot, uint64_t v, llvm::BasicBlock *done) {
+  L.store_i64(L.const_i64(v), slot);
+  L.b().CreateBr(done);
+}
+
+llvm::Value *strncmp_lower(Lowering &L, ast::Call &c) {
+  auto &b = L.b();
+  int64_t want = 0;
+  Sema::int_constant(*c.args[2], &want);
+  StrArg x = str_arg(L, *c.args[0]), y = str_arg(L, *c.args[1]);
+  uint32_t n = static_cast<uint32_t>(std::min<int64_t>(want, std::min(x.size, y.size)));
+  llvm::Value *result = L.temp(8, "strncmp");
+  auto *fn = b.GetInsertBlock()->getParent();
+  auto *done = llvm::BasicBlock::Create(L.llctx(), "strncmp.done", fn);
+  for (uint32_t i = 0; i < n; i++) {
+    llvm::Value *ca = x.at(L, i), *cb = y.at(L, i);
+    auto *differ = llvm::BasicBlock::Create(L.llctx(), "strncmp.differ", fn);
+    auto *same = llvm::BasicBlock::Create(L.llctx(), "strncmp.same", fn);
+    b.CreateCondBr(b.CreateICmpNE(ca, cb), differ, same);
+    b.SetInsertPoint(differ);
+    finish(L, result, 1, done);
+    b.SetInsertPoint(same);
+    auto *ended = llvm::BasicBlock::Create(L.llctx(), "strncmp.end", fn);
+    auto *next = llvm::BasicBlock::Create(L.llctx(), "strncmp.next", fn);
+    b.CreateCondBr(b.CreateICmpEQ(ca, llvm::ConstantInt::get(L.i8(), 0)), ended, next);
+    b.SetInsertPoint(ended);
+    finish(L, result, 0, done);
+    b.SetInsertPoint(next);
+  }
+  // n characters equal: equal, unless a capacity ended the comparison
+  // early and the two capacities differ (one string goes on).
+  bool equal = static_cast<int64_t>(n) == want || x.size == y.size;
+  finish(L, result, equal ? 0 : 1, done);
+  b.SetInsertPoint(done);
+  return b.CreateLoad(L.i64(), result);
+}
+
+Type strcontains_type(Sema &S, ast::Call &c) {
+  if (!string_args(S, c)) return Type::none();
+  return Type::u64();
+}
+
+// strcontains(h, n): 1 when n occurs in h. Unrolled with constant offsets
+// (the verifier checks no variable stack offsets): for each start i, the
+// needle's characters until its NUL; a mismatch goes on at i + 1.
+llvm::Value *strcontains_lower(Lowering &L, ast::Call &c) {
+  auto &b = L.b();
+  StrArg h = str_arg(L, *c.args[0]), n = str_arg(L, *c.args[1]);
+  uint32_t needle_len = n.literal ? static_cast<uint32_t>(n.text.size()) : n.size;
+  llvm::Value *result = L.temp(8, "strcontains");
+  auto *fn = b.GetInsertBlock()->getParent();
+  auto *done = llvm::BasicBlock::Create(L.llctx(), "strcontains.done", fn);
+  auto *zero = llvm::ConstantInt::get(L.i8(), 0);
+  if (n.literal && needle_len == 0) {
+    finish(L, result, 1, done);
+    b.SetInsertPoint(done);
+    return b.CreateLoad(L.i64(), result);
+  }
+  for (uint32_t i = 0; i < h.size; i++) {
+    auto *next_start = llvm::BasicBlock::Create(L.llctx(), "strcontains.next", fn);
+    for (uint32_t j = 0; j < needle_len; j++) {
+      llvm::Value *cn = n.at(L, j);
+      if (!n.literal) {  // the needle ends here: found
+        auto *found = llvm::BasicBlock::Create(L.llctx(), "strcontains.found", fn);
+        auto *more = llvm::BasicBlock::Create(L.llctx(), "strcontains.more", fn);
+        b.CreateCondBr(b.CreateICmpEQ(cn, zero), found, more);
+        b.SetInsertPoint(found);
+        finish(L, result, 1, done);
+        b.SetInsertPoint(more);
+      }
+      if (i + j >= h.size) {  // past the haystack's capacity
+        b.CreateBr(next_start);
+        break;
+      }
+      llvm::Value *ch = h.at(L, i + j);
+      auto *match = llvm::BasicBlock::Create(L.llctx(), "strcontains.match", fn);
+      // A NUL in the haystack never equals a needle character (those are not NUL here).
+      b.CreateCondBr(b.CreateICmpNE(ch, cn), next_start, match);
+      b.SetInsertPoint(match);
+      if (j + 1 == needle_len) finish(L, result, 1, done);  // all of it matched
+    }
+    b.SetInsertPoint(next_start);
+  }
+  finish(L, result, 0, done);
+  b.SetInsertPoint(done);
+  return b.CreateLoad(L.i64(), result);
+}
+
 }  // namespace
 
 std::vector<BuiltinFunc> string_funcs() {
   BuiltinFunc str{"str", "str(ptr[, length])", 1, 2, str_type};
   str.lower_into = str_lower_into;
-  return {str};
+  return {str, {"strncmp", "strncmp(a, b, n)", 3, 3, strncmp_type, strncmp_lower},
+          {"strcontains", "strcontains(haystack, needle)", 2, 2, strcontains_type, strcontains_lower}};
 }
 
 }  // namespace probe

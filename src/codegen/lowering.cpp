@@ -318,6 +318,10 @@ void Lowering::lower_assign_var(const ast::AssignVar &a) {
     store_i64(normalize(apply_op(*b_, a.op, cur, rhs, vt.is_signed), vt), slot);
     return;
   }
+  if (vt.is_int() && vt.size < 8) {  // a narrow variable keeps its width: truncate, re-extend
+    store_i64(normalize(value(*a.value), vt), slot);
+    return;
+  }
   store_into(*a.value, slot, &vt);
 }
 

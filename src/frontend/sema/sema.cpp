@@ -203,8 +203,9 @@ void Sema::check_assign_var(ast::AssignVar &a) {
     return;
   }
   // Variables keep pointer types (pointee and address space matter to *$p
-  // and str($p)); everything else is stored widened like map values.
-  Type st = v.is(TypeKind::Pointer) ? v : storage_type(v);
+  // and str($p)) and integer widths (as bpftrace: a uint8 variable wraps at
+  // 256, bswap($x) swaps $x's own bytes); the rest is stored like map values.
+  Type st = v.is(TypeKind::Pointer) || v.is_int() ? v : storage_type(v);
   if (!check_value_size(st, a.value->loc, "the value of '" + name + "'")) return;
   if (it == vars_->end()) {
     (*vars_)[name] = st;

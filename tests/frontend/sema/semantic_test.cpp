@@ -129,13 +129,17 @@ bool have_tracefs_events() {
 
 TEST(SemaBuiltins, IdentityTypes) {
   auto a = ok("BEGIN { $p = pid; $c = comm; $n = nsecs; $t = tid; $u = uid; $cpu = cpu; }");
-  // Variables hold storage types: integers widen to 64 bits, keeping sign.
-  EXPECT_EQ(a.var("$p"), Type::u64());
+  // Variables keep their integers' widths, as bpftrace's (a uint8 wraps at 256).
+  EXPECT_EQ(a.var("$p"), Type::integer(4, false));
   EXPECT_EQ(a.var("$c"), Type::string(16));
   EXPECT_EQ(a.var("$n"), Type::u64());
-  EXPECT_EQ(a.var("$t"), Type::u64());
-  EXPECT_EQ(a.var("$u"), Type::u64());
-  EXPECT_EQ(a.var("$cpu"), Type::u64());
+  EXPECT_EQ(a.var("$t"), Type::integer(4, false));
+  EXPECT_EQ(a.var("$u"), Type::integer(4, false));
+  EXPECT_EQ(a.var("$cpu"), Type::integer(4, false));
+  auto b = ok("BEGIN { $a = (uint8)1; $a = 300; $b = (int16)-1; $c = 0; $c = (uint8)1; }");
+  EXPECT_EQ(b.var("$a"), Type::integer(1, false));  // the first assignment decides
+  EXPECT_EQ(b.var("$b"), Type::integer(2, true));
+  EXPECT_EQ(b.var("$c"), Type::i64());
 }
 
 TEST(SemaBuiltins, ExpressionTypesViaPrintf) {
