@@ -1,4 +1,4 @@
-// What the probe saw: argN, retval, args, func, probe.
+// What the probe saw: argN, sargN, retval, args, func, probe.
 #include <cstdio>
 #include <optional>
 
@@ -36,6 +36,41 @@ int arg_index(const std::string &name) {
   const char *b = name.data() + 3, *e = name.data() + name.size();
   auto [ptr, ec] = std::from_chars(b, e, n);
   return ec == std::errc() && ptr == e ? n : -1;
+}
+
+// sargN: the Nth argument passed on the stack (x86-64: at sp + 8 * (N + 1)
+// at function entry, above the return address), read from user memory in
+// uprobes and kernel memory in kprobes, as bpftrace.
+Type sarg_type(Sema &S, ast::Identifier &id) {
+  for (const auto *e : S.expansions()) {
+    auto kind = e->provider->name();
+    if (kind != "uprobe" && kind != "kprobe") {
+      S.diags().error(id.loc, "the " + id.name + " builtin can only be used with kprobes and uprobes, not " +
+                                  std::string(kind) + " probes");
+      S.diags().hint("sargN reads a stack argument at a function's entry");
+      return Type::none();
+    }
+  }
+  int n = -1;
+  const char *b = id.name.data() + 4, *e = id.name.data() + id.name.size();
+  auto [ptr, ec] = std::from_chars(b, e, n);
+  if (ec != std::errc() || ptr != e || n > 1000) {
+    S.diags().error(id.loc, id.name + " is out of range (sarg0..sarg1000)");
+    return Type::none();
+  }
+  return Type::u64();
+}
+
+llvm::Value *load_reg(Lowering &L, uint32_t off);
+
+llvm::Value *sarg_lower(Lowering &L, ast::Identifier &id) {
+  int n = std::atoi(id.name.c_str() + 4);
+  llvm::Value *sp = load_reg(L, 152 /* sp */);
+  llvm::Value *addr = L.b().CreateAdd(sp, L.const_i64(8ull * uint64_t(n + 1)));
+  llvm::Value *slot = L.temp(8, "sarg");
+  L.store_i64(L.const_i64(0), slot);
+  L.read_mem(slot, 8, addr, L.default_space());
+  return L.b().CreateLoad(L.i64(), slot);
 }
 
 llvm::Value *load_reg(Lowering &L, uint32_t off) {
@@ -185,6 +220,7 @@ std::vector<BuiltinVar> probe_arg_vars() {
          if (L.probe().u64_slots) return load_reg(L, 8 * n);
          return load_reg(L, kArgRegOffsets[n]);
        }},
+      {"sarg", "Nth stack argument (sp + 8 * (N + 1))", sarg_type, sarg_lower},
       {"retval", "function return value",
        [](Sema &S, ast::Identifier &id) {
          if (!require(S, id.loc, &ProbeContext::has_retval, "retval",

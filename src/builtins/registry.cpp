@@ -34,12 +34,14 @@ const std::vector<BuiltinFunc> &funcs() {
   return all;
 }
 
-// "arg12" -> "arg"; other names unchanged.
+// "arg12" -> "arg", "sarg3" -> "sarg"; other names unchanged.
 std::string_view family_name(std::string_view name) {
-  if (name.size() > 3 && name.substr(0, 3) == "arg") {
-    for (char c : name.substr(3))
-      if (!isdigit(static_cast<unsigned char>(c))) return name;
-    return "arg";
+  for (std::string_view family : {"arg", "sarg"}) {
+    if (name.size() > family.size() && name.substr(0, family.size()) == family) {
+      bool digits = true;
+      for (char c : name.substr(family.size())) digits = digits && isdigit(static_cast<unsigned char>(c));
+      if (digits) return family;
+    }
   }
   return name;
 }
@@ -47,7 +49,7 @@ std::string_view family_name(std::string_view name) {
 }  // namespace
 
 const BuiltinVar *find_builtin_var(std::string_view name) {
-  if (name == "arg") return nullptr;  // "arg" names the family: arg0, arg1...
+  if (name == "arg" || name == "sarg") return nullptr;  // the families: arg0, arg1..., sarg0...
   std::string_view n = family_name(name);
   for (const auto &v : vars())
     if (n == v.name) return &v;
@@ -62,7 +64,8 @@ const BuiltinFunc *find_builtin_func(std::string_view name) {
 
 std::vector<std::string> builtin_var_names() {
   std::vector<std::string> out;
-  for (const auto &v : vars()) out.push_back(std::string(v.name) == "arg" ? "arg0" : v.name);
+  for (const auto &v : vars())
+    out.push_back(std::string(v.name) == "arg" ? "arg0" : std::string(v.name) == "sarg" ? "sarg0" : v.name);
   return out;
 }
 

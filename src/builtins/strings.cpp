@@ -1,5 +1,6 @@
 // Strings: str(ptr[, len]) reads a NUL-terminated string from memory;
-// strncmp(a, b, n) and strcontains(haystack, needle) compare strings.
+// strncmp(a, b, n) and strcontains(haystack, needle) compare strings;
+// path(p) is a struct path's full name (bpf_d_path).
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
 #include "frontend/sema/sema.h"
@@ -221,12 +222,55 @@ llvm::Value *strcontains_lower(Lowering &L, ast::Call &c) {
   return b.CreateLoad(L.i64(), result);
 }
 
+// path(p[, size]): bpf_d_path, which the kernel allows only in tracing
+// programs (fentry/fexit, on its allowlist of functions) and iterators.
+Type path_type(Sema &S, ast::Call &c) {
+  for (const auto *e : S.expansions()) {
+    auto kind = e->provider->name();
+    if (kind != "fentry" && kind != "fexit" && kind != "iter") {
+      S.diags().error(c.loc, "the path function can only be used with fentry, fexit and iter probes, not " +
+                                 std::string(kind) + " probes");
+      S.diags().hint("bpf_d_path needs a BTF-typed struct path *, e.g. fentry:security_inode_getattr { path(args->path) }");
+      return Type::none();
+    }
+  }
+  Type p = S.check(*c.args[0]);
+  if (p.kind == TypeKind::None) return p;
+  if (!p.is(TypeKind::Pointer) && !p.is_int()) {
+    S.diags().error(c.args[0]->loc, "path() takes a struct path *, not " + p.to_string());
+    return Type::none();
+  }
+  uint32_t cap = S.config().str_size;
+  if (c.args.size() == 2) {
+    int64_t n = 0;
+    if (!Sema::int_constant(*c.args[1], &n) || n < 1) {
+      S.diags().error(c.args[1]->loc, "path()'s size must be a positive integer literal");
+      return Type::none();
+    }
+    S.check(*c.args[1]);
+    cap = static_cast<uint32_t>(std::min<int64_t>(n, kMaxStringLiteral + 1));
+  }
+  return Type::string(cap);
+}
+
+void path_lower_into(Lowering &L, ast::Call &c, llvm::Value *dst) {
+  L.zero(dst, c.type.size);
+  llvm::Value *p = L.b().CreateIntToPtr(L.value(*c.args[0]), L.ptr());
+  llvm::Value *ret = L.helper(BPF_FUNC_d_path, L.i64(), {p, dst, L.b().getInt32(c.type.size)});
+  L.check_helper(ret, BPF_FUNC_d_path, &c.loc);
+  // A path longer than the buffer fails (-ENAMETOOLONG) leaving its tail
+  // in the buffer: print nothing rather than a piece of a name.
+  L.if_then(L.b().CreateICmpSLT(ret, L.const_i64(0)), [&] { L.zero(dst, c.type.size); });
+}
+
 }  // namespace
 
 std::vector<BuiltinFunc> string_funcs() {
   BuiltinFunc str{"str", "str(ptr[, length])", 1, 2, str_type};
   str.lower_into = str_lower_into;
-  return {str, {"strncmp", "strncmp(a, b, n)", 3, 3, strncmp_type, strncmp_lower},
+  BuiltinFunc path{"path", "path(struct path *[, size])", 1, 2, path_type};
+  path.lower_into = path_lower_into;
+  return {str, path, {"strncmp", "strncmp(a, b, n)", 3, 3, strncmp_type, strncmp_lower},
           {"strcontains", "strcontains(haystack, needle)", 2, 2, strcontains_type, strcontains_lower}};
 }
 

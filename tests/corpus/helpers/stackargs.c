@@ -1,0 +1,24 @@
+// Test target for sargN (issue 9): stack_args8() takes 8 integer
+// arguments, so on x86-64 the 7th and 8th are passed on the stack
+// (sarg0 and sarg1 at the uprobe), and the 9th..10th too (sarg2, sarg3).
+// Usage: stackargs [COUNT] -- calls stack_args8(i, ...) COUNT times, 100 ms apart.
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+__attribute__((noinline, used)) long stack_args8(long a, long b, long c, long d, long e, long f, long g, long h,
+                                                 long i, long j) {
+  __asm__ volatile("" ::: "memory");
+  return a + b + c + d + e + f + g + h + i + j;
+}
+
+int main(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 1;
+  long sum = 0;
+  for (int i = 0; i < n; i++) {
+    sum += stack_args8(1, 2, 3, 4, 5, 6, 70 + i, 80 + i, 90 + i, -100 - i);
+    if (i + 1 < n) usleep(100000);
+  }
+  printf("%ld\n", sum);
+  return 0;
+}
