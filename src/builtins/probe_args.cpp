@@ -185,6 +185,48 @@ Type kaddr_type(Sema &S, ast::Call &c) {
   return Type::u64();
 }
 
+// uaddr("sym"): the address of a symbol of the traced binary, resolved at
+// compile time; typed a pointer to an integer of the symbol's size (1, 2, 4,
+// else 8 bytes) in user memory, so *uaddr("counter") reads it.
+Result<UserSymbol> find_user_symbol(const ExpandedProbe &e, const std::string &sym) {
+  return e.provider->user_symbol(e.prog, sym);
+}
+
+Type uaddr_type(Sema &S, ast::Call &c) {
+  auto &arg = *c.args[0];
+  if (arg.kind != ast::ExprKind::String) {
+    S.diags().error(arg.loc, "uaddr() takes a symbol name as a string literal");
+    return Type::none();
+  }
+  S.check(arg);
+  const std::string &name = ast::as<ast::String>(arg).value;
+  uint64_t size = 8;
+  for (const auto *e : S.expansions()) {
+    if (e->provider->name() != "uprobe" && e->provider->name() != "uretprobe") {
+      S.diags().error(c.loc, "uaddr() can only be used in uprobes, not " + std::string(e->provider->name()) + " probes");
+      S.diags().hint("it names a symbol of the binary the uprobe is in");
+      return Type::none();
+    }
+    auto sym = find_user_symbol(*e, name);
+    if (!sym) {
+      S.diags().error(arg.loc, "uaddr(): " + sym.error().message);
+      if (!sym.error().hint.empty()) S.diags().hint(sym.error().hint);
+      return Type::none();
+    }
+    size = sym->size;
+  }
+  uint32_t width = size == 1 || size == 2 || size == 4 ? uint32_t(size) : 8;
+  return Type::pointer(Type::integer(width, false), AddrSpace::User);
+}
+
+llvm::Value *uaddr_lower(Lowering &L, ast::Call &c) {
+  auto sym = find_user_symbol(L.probe(), ast::as<ast::String>(*c.args[0]).value);
+  PROBE_ASSERT(sym && "uaddr() resolved during sema");
+  if (!sym->relative) return L.const_i64(sym->vaddr);
+  llvm::Value *ip = load_reg(L, 128 /* ip: the probed instruction at a uprobe */);
+  return L.b().CreateAdd(ip, L.const_i64(sym->vaddr - sym->probe_vaddr));
+}
+
 }  // namespace
 
 std::vector<BuiltinFunc> probe_arg_funcs() {
@@ -204,6 +246,7 @@ std::vector<BuiltinFunc> probe_arg_funcs() {
          return Type::ksym();
        },
        [](Lowering &L, ast::Call &c) { return L.value(*c.args[0]); }},
+      {"uaddr", "uaddr(\"symbol\")", 1, 1, uaddr_type, uaddr_lower},
       {"kaddr", "kaddr(\"symbol\")", 1, 1, kaddr_type,
        [](Lowering &L, ast::Call &c) {  // resolved again: sema checked it exists
          return L.const_i64(kallsyms_address(ast::as<ast::String>(*c.args[0]).value).value_or(0));

@@ -52,9 +52,23 @@ struct ProbeContext {
   bool func_ip = false;      // `func` is the probed address (bpf_get_func_ip), named in user space
 };
 
+// uaddr("sym"): a symbol of the traced binary. The address is vaddr when
+// the binary is not position-independent; else it is relative: at run time
+// it is the probed instruction's address (ip) - probe_vaddr + vaddr.
+struct UserSymbol {
+  uint64_t vaddr = 0;
+  uint64_t size = 0;
+  bool relative = false;
+  uint64_t probe_vaddr = 0;  // link-time address of the probed instruction
+};
+
 class ProbeProvider {
  public:
   virtual ~ProbeProvider() = default;
+  // uaddr("sym") in program p: the symbol in p's binary (uprobes only).
+  virtual Result<UserSymbol> user_symbol(const ProbeProgram &p, const std::string &sym) const {
+    return make_error(std::string(name()) + " probes have no binary to look '" + sym + "' up in");
+  }
   // Canonical name ("uprobe") and the aliases users may write ("u").
   virtual std::string_view name() const = 0;
   virtual std::vector<std::string_view> aliases() const { return {}; }

@@ -22,6 +22,26 @@ class UprobeProvider : public ProbeProvider {
   }
   ProbeKind kind() const override { return ret_ ? ProbeKind::Uretprobe : ProbeKind::Uprobe; }
 
+  Result<UserSymbol> user_symbol(const ProbeProgram &p, const std::string &sym) const override {
+    auto info = symbol_info(p.path, sym);
+    if (!info) return info.error();
+    if (info->tls) return make_error("'" + sym + "' is a thread-local variable: it has no single address");
+    UserSymbol u{info->vaddr, info->size, info->pie, 0};
+    if (!u.relative) return u;
+    // At a uretprobe ip is the return address, which says nothing of where
+    // the probed function's binary is loaded.
+    if (ret_)
+      return make_error(p.path + " is position-independent: in a uretprobe uaddr(\"" + sym +
+                            "\") cannot know where it is loaded",
+                        0, "read it in a uprobe on the same binary, e.g. save it in a map");
+    auto func = symbol_info(p.path, p.func);
+    auto func_off = symbol_file_offset(p.path, p.func);
+    if (!func) return func.error();
+    if (!func_off) return func_off.error();
+    u.probe_vaddr = func->vaddr + (p.offset - *func_off);
+    return u;
+  }
+
   void expand(const ast::AttachPoint &ap, ExpandEnv &env, Diagnostics &diags,
               std::vector<ExpandedProbe> &out) const override {
     const Config &cfg = env.cfg;

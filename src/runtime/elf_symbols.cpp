@@ -206,3 +206,36 @@ Result<std::vector<std::string>> match_symbols(const std::string &path, const st
 }
 
 }  // namespace probe
+
+namespace probe {
+
+Result<SymbolInfo> symbol_info(const std::string &path, const std::string &sym) {
+  ElfFile f;
+  if (auto st = f.open(path); !st) return st.error();
+  GElf_Ehdr eh;
+  if (!gelf_getehdr(f.get(), &eh)) return make_error("'" + path + "' has no ELF header");
+  bool has_symtab = false;
+  for (Elf64_Word type : {Elf64_Word(SHT_SYMTAB), Elf64_Word(SHT_DYNSYM)}) {
+    for (Elf_Scn *scn = elf_nextscn(f.get(), nullptr); scn; scn = elf_nextscn(f.get(), scn)) {
+      GElf_Shdr sh;
+      if (!gelf_getshdr(scn, &sh) || sh.sh_type != type || sh.sh_entsize == 0) continue;
+      has_symtab = has_symtab || type == SHT_SYMTAB;
+      Elf_Data *data = elf_getdata(scn, nullptr);
+      size_t n = data ? sh.sh_size / sh.sh_entsize : 0;
+      for (size_t i = 0; i < n; i++) {
+        GElf_Sym s;
+        if (!gelf_getsym(data, int(i), &s) || s.st_shndx == SHN_UNDEF || s.st_value == 0) continue;
+        int t = GELF_ST_TYPE(s.st_info);
+        if (t != STT_OBJECT && t != STT_FUNC && t != STT_GNU_IFUNC && t != STT_TLS && t != STT_NOTYPE) continue;
+        const char *name = elf_strptr(f.get(), sh.sh_link, s.st_name);
+        if (!name) continue;
+        std::string_view nm(name);
+        if (nm.substr(0, nm.find('@')) != sym) continue;
+        return SymbolInfo{s.st_value, s.st_size, eh.e_type == ET_DYN, t == STT_TLS};
+      }
+    }
+  }
+  return not_found(path, "symbol '" + sym + "'", !has_symtab);
+}
+
+}  // namespace probe

@@ -22,6 +22,15 @@ Result<uint64_t> symbol_file_offset(const std::string &path, const std::string &
 // (a uprobe wildcard's matches); fails at the first one missing.
 Result<std::vector<uint64_t>> symbol_file_offsets(const std::string &path, const std::vector<std::string> &syms);
 
+// Any symbol's link-time address (uaddr("sym")): functions and data objects.
+struct SymbolInfo {
+  uint64_t vaddr = 0;
+  uint64_t size = 0;
+  bool pie = false;  // ET_DYN: loaded at a base address known only at run time
+  bool tls = false;  // a thread-local variable: vaddr is an offset in the TLS block
+};
+Result<SymbolInfo> symbol_info(const std::string &path, const std::string &sym);
+
 // Function names in path matching a shell glob, sorted and unique.
 Result<std::vector<std::string>> match_symbols(const std::string &path, const std::string &glob);
 
