@@ -238,8 +238,8 @@ void Parser::recover(size_t start) {
     } else if (t.is(")") || t.is("]") || t.is("}")) {
       if (!closers.empty()) closers.pop_back();
       if (closers.empty() && t.is("}") && function_body) return;
-    } else if (t.is(";") && closers.empty()) {
-      return;
+    } else if (t.is(";") && std::find(closers.begin(), closers.end(), '}') == closers.end()) {
+      return;  // `;` cannot be inside parentheses outside a body: an unbalanced '(' ends here
     }
     prev = &t;
   }
@@ -566,7 +566,7 @@ bool Parser::apply(const CType &base, const Declarator &d, CType &out) {
         break;
       case Declarator::Op::Function: {
         if (cur.function) return fail(*op.at, "a function cannot return a function");
-        if (cur.type.is(TypeKind::Array) || cur.type.is(TypeKind::String))
+        if (cur.array)
           return fail(*op.at, "a function cannot return an array");
         CType f;
         f.type = Type::u64();
@@ -587,7 +587,7 @@ bool Parser::array_of(const CType &elem, const Declarator::Op &op, CType &out) {
     return fail(*op.at, "array of incomplete type '" + (elem.type.is(TypeKind::Void) ? "void" : elem.type.name) + "'");
   uint64_t count = op.unsized ? 0 : op.count;
   if (count == 0 && !op.unsized && strict_ && !allow_zero_)
-    return fail(*op.at, "zero-size array", "only a struct's last member may be an empty array (`name[]`)");
+    return fail(*op.at, "zero-size array", "a zero-length array (GNU C) may only be a struct member");
   if (uint64_t(elem.type.size) * count > UINT32_MAX)
     return fail(*op.at, "array is too large (" + std::to_string(count) + " elements of " +
                             std::to_string(elem.type.size) + " bytes)",
@@ -599,6 +599,7 @@ bool Parser::array_of(const CType &elem, const Declarator::Op &op, CType &out) {
   else
     a.type = Type::array(e, uint32_t(count));
   a.align = elem.align;
+  a.array = true;
   a.incomplete = op.unsized;
   out = a;
   return true;

@@ -27,6 +27,7 @@ struct CType {
   bool function = false;    // a function type: usable behind a pointer or in a typedef only
   bool incomplete = false;  // void, a struct/union/enum known only by name, or T[]
   bool floating = false;    // float/double: sized like an integer, not one
+  bool array = false;       // a C array (long double and __int128 are carried as u64[2], but are not)
 };
 
 // GNU attributes (and _Alignas) that change a layout; others are ignored.
