@@ -15,6 +15,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "frontend/diagnostics.h"
 #include "frontend/types.h"
@@ -70,6 +72,11 @@ class ScriptTypes {
   std::map<std::string, uint32_t> aligns_;                   // alignment of each entry of types_ and records_
   std::map<std::string, Loc> defined_at_;                    // where each type and constant was defined
   std::set<std::string> function_typedefs_;                  // typedef names of function types
+  // Pointers (record fields: {record name, field index}; typedefs: {name,
+  // SIZE_MAX}) to a struct that was incomplete when they were declared, by that
+  // struct's name: completing it gives them its size, so that pointer
+  // arithmetic scales as it does on BTF's pointers.
+  std::map<std::string, std::vector<std::pair<std::string, size_t>>> sizeless_pointers_;
 };
 
 }  // namespace probe

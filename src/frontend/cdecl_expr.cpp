@@ -208,6 +208,7 @@ bool Parser::cast(Value &v) {
   if (!c.type.is_int() || c.floating || c.incomplete)
     return fail(open, "cast to a non-integer type in a constant expression");
   uint32_t size = c.type.size;
+  if (size == 0 || size > 8) return fail(open, "cast to a type of " + std::to_string(size) + " bytes");
   bool is_signed = c.type.is_signed;
   if (c.type.name == "_Bool" || c.type.name == "bool") {
     v = truth(v.v != 0);

@@ -217,6 +217,7 @@ constexpr std::string_view kPuncts[] = {"...", "<<=", ">>=", "<<", ">>", "<=", "
 
 std::vector<Token> tokenize(std::string_view text, const Loc &at, bool skip_hash_lines) {
   std::vector<Token> out;
+  out.reserve(text.size() / 4 + 1);
   Cursor c(text, at);
   bool line_start = true;
   while (true) {

@@ -5,43 +5,55 @@
 #include "frontend/cdecl_parser.h"
 
 #include <algorithm>
-#include <array>
+#include <unordered_map>
 
 namespace probe::cdecl {
 
 namespace {
 
-// Storage classes and function specifiers: they do not change a layout.
-bool is_storage(std::string_view n) {
-  static constexpr std::array<std::string_view, 14> k = {
-      "typedef", "extern",        "static",   "inline",     "__inline", "__inline__", "register",
-      "auto",    "_Thread_local", "__thread", "_Noreturn", "thread_local", "constexpr", "__extension__"};
-  return std::find(k.begin(), k.end(), n) != k.end();
+// What a reserved word is, as bits (a word may be several, `__extension__`).
+enum KeywordClass : unsigned {
+  kStorage = 1,    // storage classes and function specifiers: they do not change a layout
+  kQualifier = 2,  // type qualifiers, including the kernel's sparse annotations
+  kAttribute = 4,  // __attribute__, _Alignas, asm labels, __extension__
+  kTypeWord = 8,   // basic type keywords and struct/union/enum
+  kOperator = 16,  // sizeof and friends, typeof, static assertions
+};
+
+// The class bits of n; 0 for an ordinary identifier. The table is built
+// once, on first use, and never changes.
+unsigned keyword_class(std::string_view n) {
+  static const std::unordered_map<std::string_view, unsigned> table = [] {
+    std::unordered_map<std::string_view, unsigned> t;
+    for (std::string_view k : {"typedef", "extern", "static", "inline", "__inline", "__inline__", "register", "auto",
+                               "_Thread_local", "__thread", "_Noreturn", "thread_local", "constexpr"})
+      t[k] |= kStorage;
+    for (std::string_view k : {"const", "__const", "__const__", "volatile", "__volatile", "__volatile__", "restrict",
+                               "__restrict", "__restrict__", "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified",
+                               "__user", "__kernel", "__iomem", "__rcu", "__force", "__percpu", "__seg_gs"})
+      t[k] |= kQualifier;
+    for (std::string_view k :
+         {"__attribute__", "__attribute", "_Alignas", "alignas", "asm", "__asm", "__asm__", "__extension__"})
+      t[k] |= kAttribute;
+    t["__extension__"] |= kStorage;
+    for (std::string_view k : {"void", "char", "short", "int", "long", "float", "double", "signed", "__signed",
+                               "__signed__", "unsigned", "_Bool", "_Complex", "__complex__", "__int128", "__int128_t",
+                               "__uint128_t", "_Float16", "_Float32", "_Float64", "_Float128", "__float128",
+                               "__builtin_va_list", "struct", "union", "enum"})
+      t[k] |= kTypeWord;
+    for (std::string_view k : {"sizeof", "_Alignof", "__alignof__", "__alignof", "alignof", "typeof", "__typeof__",
+                               "__typeof", "_Static_assert", "static_assert"})
+      t[k] |= kOperator;
+    return t;
+  }();
+  auto it = table.find(n);
+  return it == table.end() ? 0 : it->second;
 }
 
-// Type qualifiers, including the kernel's sparse annotations.
-bool is_qualifier(std::string_view n) {
-  static constexpr std::array<std::string_view, 20> k = {
-      "const",    "__const",  "__const__", "volatile", "__volatile", "__volatile__", "restrict",
-      "__restrict", "__restrict__", "_Atomic", "_Nonnull", "_Nullable", "_Null_unspecified", "__user",
-      "__kernel", "__iomem", "__rcu",     "__force",  "__percpu", "__seg_gs"};
-  return std::find(k.begin(), k.end(), n) != k.end();
-}
-
-bool is_attribute_start(std::string_view n) {
-  return n == "__attribute__" || n == "__attribute" || n == "_Alignas" || n == "alignas" || n == "asm" ||
-         n == "__asm" || n == "__asm__" || n == "__extension__";
-}
-
-// The basic type keywords.
-bool is_type_keyword(std::string_view n) {
-  static constexpr std::array<std::string_view, 25> k = {
-      "void",     "char",     "short",     "int",       "long",        "float",       "double",
-      "signed",   "__signed", "__signed__", "unsigned", "_Bool",       "_Complex",    "__complex__",
-      "__int128", "__int128_t", "__uint128_t", "_Float16", "_Float32", "_Float64", "_Float128", "__float128",
-      "struct", "union", "enum"};
-  return std::find(k.begin(), k.end(), n) != k.end() || n == "__builtin_va_list";
-}
+bool is_storage(std::string_view n) { return keyword_class(n) & kStorage; }
+bool is_qualifier(std::string_view n) { return keyword_class(n) & kQualifier; }
+bool is_attribute_start(std::string_view n) { return keyword_class(n) & kAttribute; }
+bool is_type_keyword(std::string_view n) { return keyword_class(n) & kTypeWord; }
 
 // Integer typedef names every script may use without a header.
 struct Builtin {
@@ -82,11 +94,7 @@ bool is_incomplete(const Type &t) { return t.is(TypeKind::Void) || (t.is(TypeKin
 
 }  // namespace
 
-bool is_keyword(std::string_view s) {
-  return is_storage(s) || is_qualifier(s) || is_attribute_start(s) || is_type_keyword(s) || s == "sizeof" ||
-         s == "_Alignof" || s == "__alignof__" || s == "__alignof" || s == "alignof" || s == "typeof" ||
-         s == "__typeof__" || s == "__typeof" || s == "_Static_assert" || s == "static_assert";
-}
+bool is_keyword(std::string_view s) { return keyword_class(s) != 0; }
 
 // What the type keywords of one declaration add up to.
 struct BaseSpec {
@@ -396,7 +404,8 @@ bool Parser::specifiers(Specs &s, bool top) {
       return fail(t, "typeof is not supported in declarations");
     if (b.any() || is_keyword(n)) break;
     std::optional<CType> c = named_type(std::string(n));
-    if (!c) return fail(t, "unknown type name '" + std::string(n) + "'", unknown_type_hint(std::string(n)));
+    if (!c)
+      return fail(t, "unknown type name '" + std::string(n) + "'", strict_ ? unknown_type_hint(std::string(n)) : "");
     b.kind = BaseSpec::Named;
     b.named = *c;
     s.type_at = &t;
@@ -624,6 +633,7 @@ bool Parser::define_typedef(const Token &name, const CType &t, const Attrs &attr
   st_.aligns_[n] = align;
   st_.defined_at_[n] = name.loc;
   if (t.function) st_.function_typedefs_.insert(n);
+  if (const Type *elem = sizeless_pointee(stored)) st_.sizeless_pointers_[elem->name].emplace_back(n, SIZE_MAX);
   return true;
 }
 

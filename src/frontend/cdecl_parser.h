@@ -164,6 +164,9 @@ class Parser {
   bool define_enum(const Token &kw, const Token *tag, const std::vector<std::pair<const Token *, int64_t>> &values,
                    const Attrs &a, CType &out);
   std::string anonymous_name(const std::string &kw, const Token &at) const;
+  // Gives the size of the just-completed record key to the pointers that
+  // were waiting for it (see ScriptTypes::sizeless_pointers_).
+  void size_pointers_to(const std::string &key, uint32_t size);
 
   // --- constant expressions (cdecl_expr.cpp)
   bool const_expr(Value &v);
@@ -204,6 +207,10 @@ class DepthGuard {
   Parser &p_;
   int saved_;
 };
+
+// The pointee of t when t points to a struct/union known by name only and
+// without a size (incomplete when t was made); null otherwise.
+const Type *sizeless_pointee(const Type &t);
 
 // True for the C keywords and GNU spellings that can never name a type or a member.
 bool is_keyword(std::string_view s);

@@ -51,6 +51,35 @@ std::string Parser::anonymous_name(const std::string &kw, const Token &at) const
   return name;
 }
 
+const Type *sizeless_pointee(const Type &t) {
+  if (!t.is(TypeKind::Pointer) || !t.elem || !t.elem->is(TypeKind::Record) || t.elem->record || t.elem->size)
+    return nullptr;
+  return t.elem.get();
+}
+
+void Parser::size_pointers_to(const std::string &key, uint32_t size) {
+  auto waiting = st_.sizeless_pointers_.find(key);
+  if (waiting == st_.sizeless_pointers_.end()) return;
+  auto sized = [&](Type t) {
+    auto elem = std::make_shared<Type>(*t.elem);
+    elem->size = size;
+    t.elem = std::move(elem);
+    return t;
+  };
+  for (const auto &[owner, index] : waiting->second) {
+    if (index == SIZE_MAX) {  // a typedef
+      auto t = st_.types_.find(owner);
+      if (t != st_.types_.end() && t->second.is(TypeKind::Pointer)) t->second = sized(t->second);
+      continue;
+    }
+    auto rec = st_.records_.find(owner);
+    if (rec == st_.records_.end() || index >= rec->second->fields.size()) continue;
+    Field &f = rec->second->fields[index];
+    if (f.type && f.type->is(TypeKind::Pointer)) f.type = std::make_shared<const Type>(sized(*f.type));
+  }
+  st_.sizeless_pointers_.erase(waiting);
+}
+
 bool Parser::struct_spec(Specs &s) {
   const Token &kw = next();
   bool is_union = kw.is("union");
@@ -210,6 +239,10 @@ bool Parser::define_record(const Token &kw, const Token *tag, bool is_union, std
   st_.types_[key] = Type::record_of(rec);
   st_.aligns_[key] = align;
   st_.defined_at_[key] = (tag ? tag : &kw)->loc;
+  for (size_t i = 0; i < rec->fields.size(); i++) {
+    if (const Type *elem = sizeless_pointee(*rec->fields[i].type)) st_.sizeless_pointers_[elem->name].emplace_back(key, i);
+  }  // then this struct's own pointers to itself get its size
+  size_pointers_to(key, rec->size);
   out = CType{};
   out.type = Type::record_of(rec);
   out.align = align;
