@@ -5,6 +5,24 @@
 
 namespace probe {
 
+namespace {
+
+// Macros of the kernel's internal headers (not UAPI, not in BTF) that
+// bpftrace's own tools use, with values unchanged since Linux 4.14; a
+// script's #define or an installed kernel header takes precedence.
+std::optional<int64_t> kernel_header_constant(const std::string &name) {
+  static const std::pair<const char *, int64_t> table[] = {
+      {"TASK_RUNNING", 0x0},       {"TASK_INTERRUPTIBLE", 0x1}, {"TASK_UNINTERRUPTIBLE", 0x2},
+      {"__TASK_STOPPED", 0x4},     {"__TASK_TRACED", 0x8},      {"EXIT_DEAD", 0x10},
+      {"EXIT_ZOMBIE", 0x20},       {"PF_KTHREAD", 0x00200000},  {"PF_EXITING", 0x00000004},
+  };
+  for (const auto &[n, v] : table)
+    if (name == n) return v;
+  return std::nullopt;
+}
+
+}  // namespace
+
 TypeEnv::TypeEnv(BtfTypes &btf, Diagnostics &diags, std::vector<std::string> system_dirs)
     : btf_(btf), diags_(diags), system_dirs_(std::move(system_dirs)) {}
 
@@ -79,6 +97,7 @@ std::optional<TypeEnv::Constant> TypeEnv::constant(const std::string &name) {
     if (auto v = btf_.enum_value(name)) return Constant{*v, "kernel BTF"};
   if (!system_) system_ = std::make_unique<SystemConstants>(system_dirs_);
   if (auto v = system_->lookup(name)) return Constant{v->first, v->second};
+  if (auto v = kernel_header_constant(name)) return Constant{*v, "the kernel's headers (a stable value)"};
   return std::nullopt;
 }
 
