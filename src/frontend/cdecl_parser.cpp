@@ -727,15 +727,24 @@ uint32_t Parser::align_of(const Type &t, int depth) {
     std::optional<Type> full = outer_(t.name);
     if (full) rec = full->record;
   }
+  // BTF has no alignment: it is the members' largest, unless the record is
+  // packed (a member off its alignment, or a size that is no multiple of
+  // it), which gcc aligns to 1.
   uint32_t a = 1;
   uint32_t size = rec ? rec->size : t.size;
+  bool packed = false;
   if (rec && depth < 16) {
-    for (const Field &f : rec->fields)
-      if (f.type) a = std::max(a, align_of(*f.type, depth + 1));
+    for (const Field &f : rec->fields) {
+      if (!f.type) continue;
+      uint32_t fa = align_of(*f.type, depth + 1);
+      a = std::max(a, fa);
+      packed |= !f.bitfield_bits && f.offset % fa != 0;
+    }
   } else {
-    a = 8;
+    a = 8;  // no layout to go by: the size's largest power-of-2 divisor, at most 8
+    while (a > 1 && size % a) a /= 2;
   }
-  while (a > 1 && size % a) a /= 2;  // a packed record's size is no multiple of its members' alignment
+  if (packed || size % a) a = 1;
   outer_aligns_[t.name] = a;
   return a;
 }

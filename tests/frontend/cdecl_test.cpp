@@ -442,6 +442,24 @@ TEST(CDecl, OuterLookupForUndefinedNames) {
   EXPECT_EQ(*field(r, "comm").type, Type::string(16));
   EXPECT_EQ(r->size, 64u);
 
+  // The outer link's records carry no alignment: it is their members',
+  // or 1 when packed (a member off its alignment, or an odd size).
+  auto packed = std::make_shared<Record>();
+  packed->name = "struct pk";
+  packed->size = 12;
+  Field pa;
+  pa.name = "a";
+  pa.type = std::make_shared<const Type>(Type::integer(4, false));
+  packed->fields.push_back(pa);
+  pa.name = "b";
+  pa.offset = 4;
+  pa.type = std::make_shared<const Type>(Type::u64());
+  packed->fields.push_back(pa);
+  t.outer_types["struct pk"] = Type::record_of(packed);
+  ASSERT_TRUE(t.add("struct P { char c; struct pk p; };")) << t.rendered();
+  EXPECT_EQ(field(t.rec("struct P"), "p").offset, 1u);
+  EXPECT_EQ(t.rec("struct P")->size, 13u);
+
   // A struct known to the outer link only by name cannot be a member by value.
   EXPECT_FALSE(t.add("struct V { struct sock s; };"));
   EXPECT_EQ(t.error(), "member 's' has incomplete type 'struct sock'");
