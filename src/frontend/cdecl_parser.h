@@ -93,22 +93,28 @@ struct Specs {
   Attrs attrs;
 };
 
+// The type keywords of one declaration (cdecl_parser.cpp).
 struct BaseSpec;
 
 // Parses one text into a ScriptTypes table.
 class Parser {
  public:
+  // Reads toks (ending with Tok::End) into st; outer links answer what st does not define.
   Parser(ScriptTypes &st, std::vector<Token> toks, bool strict, Diagnostics &diags, const OuterTypeLookup &outer,
          const OuterConstantLookup &outer_constants);
   // Parses every declaration; false if a strict error was reported.
   bool run();
 
  private:
-  friend class DepthGuard;
+  friend class DepthGuard;  // restores depth_
   // --- tokens (cdecl_parser.cpp)
+  // The token k places ahead (the End token past the end).
   const Token &peek(size_t k = 0) const;
+  // Consumes and returns the current token (End stays).
   const Token &next();
+  // True when the current token is spelled s.
   bool at(std::string_view s) const { return peek().is(s); }
+  // Consumes the current token when it is spelled s.
   bool accept(std::string_view s);
   // Consumes s or fails with "expected s ...".
   bool expect(std::string_view s, const std::string &context);
@@ -120,22 +126,33 @@ class Parser {
   bool enter(const Token &t);
 
   // --- declarations (cdecl_parser.cpp)
+  // One top-level declaration: specifiers and declarators up to ';' (or a function body).
   bool declaration();
   // Skips the rest of a declaration that failed, from token index start.
   void recover(size_t start);
+  // Declaration specifiers; storage classes only when top (not in a struct body or a type-name).
   bool specifiers(Specs &s, bool top);
   // 1: t is a basic type keyword (consumed), 0: it is not, -1: error.
   int basic_specifier(const Token &t, BaseSpec &b);
+  // Any run of __attribute__((...)), _Alignas(...), asm("label") and __extension__.
   bool attributes(Attrs &a);
+  // The inside of __attribute__((...)): packed, aligned(N), mode(M); others skipped.
   bool attribute_list(Attrs &a);
+  // A declarator with a name, or without one when abstract (type-names).
   bool declarator(Declarator &d, bool abstract);
+  // The [N] and (params) suffixes of a direct declarator, left to right.
   bool declarator_suffixes(std::vector<Declarator::Op> &ops);
+  // At '(': true when it opens `(*name)` rather than a parameter list.
   bool nested_declarator_follows(bool abstract) const;
   // Applies d's derivations and attributes to base.
   bool apply(const CType &base, const Declarator &d, CType &out);
+  // elem[op.count], checking completeness and the 4 GiB limit; char arrays become strings.
   bool array_of(const CType &elem, const Declarator::Op &op, CType &out);
+  // Registers typedef name (repeating an identical one is fine).
   bool define_typedef(const Token &name, const CType &t, const Attrs &attrs);
+  // _Static_assert(expr, "msg"); its expression must be true.
   bool skip_static_assert();
+  // Skips `= ...` of a variable (tolerant mode) up to the next ',' or ';'.
   bool skip_initializer();
   // A type-name (sizeof, casts, _Alignas): specifiers and abstract declarator.
   bool type_name(CType &out);
@@ -149,44 +166,63 @@ class Parser {
   CType tag_type(const std::string &key);
   // CType of a probe Type from elsewhere, with its alignment.
   CType from_type(Type t);
+  // The alignment of a type from elsewhere (BTF carries none: inferred from the layout).
   uint32_t align_of(const Type &t, int depth);
+  // The hint of an unknown type name: `did you mean 'struct NAME'?` when one exists.
   std::string unknown_type_hint(const std::string &name);
 
   // --- struct/union/enum (cdecl_record.cpp)
+  // struct/union [tag] [{ members }]: a reference, a forward declaration or a definition.
   bool struct_spec(Specs &s);
+  // The member declarations of a body, through its closing '}'.
   bool members(std::vector<Member> &out, bool is_union);
+  // The declarators (and bit-field widths) of one member declaration, through ';'.
   bool member_declarators(const Specs &s, std::vector<Member> &out);
+  // The width after ':', checked against m's type.
   bool bitfield_width(Member &m);
+  // Lays out and registers a struct/union (an identical redefinition is fine).
   bool define_record(const Token &kw, const Token *tag, bool is_union, std::vector<Member> &ms, const Attrs &ra,
                      CType &out);
+  // enum [tag] [{ enumerators }].
   bool enum_spec(Specs &s);
+  // The enumerators through '}', each registered as a constant at once.
   bool enumerators(std::vector<std::pair<const Token *, int64_t>> &values);
+  // The enum's integer type (gcc's size and signedness), registered under its tag.
   bool define_enum(const Token &kw, const Token *tag, const std::vector<std::pair<const Token *, int64_t>> &values,
                    const Attrs &a, CType &out);
+  // "struct (anonymous at L:C)", unique in the table.
   std::string anonymous_name(const std::string &kw, const Token &at) const;
   // Gives the size of the just-completed record key to the pointers that
   // were waiting for it (see ScriptTypes::sizeless_pointers_).
   void size_pointers_to(const std::string &key, uint32_t size);
 
   // --- constant expressions (cdecl_expr.cpp)
+  // An integer constant expression (a conditional-expression).
   bool const_expr(Value &v);
   // A constant that must fit a count (array size, bit-field width, alignment).
   bool count_expr(const char *what, int64_t &out);
+  // a ? b : c, evaluating only the chosen branch.
   bool conditional(Value &v);
+  // Binary operators binding at least as tightly as min_prec (precedence climbing).
   bool binary(Value &v, int min_prec);
+  // Unary operators, sizeof/_Alignof and casts.
   bool unary(Value &v);
+  // Literals, enumerators (here or outer), offsetof and parentheses.
   bool primary(Value &v);
+  // sizeof(type), sizeof expr, _Alignof(type) after op.
   bool sizeof_like(const Token &op, Value &v);
+  // __builtin_offsetof(type, a.b.c).
   bool offsetof_expr(Value &v);
+  // (integer type) expr, truncating and extending as C does.
   bool cast(Value &v);
 
-  ScriptTypes &st_;
-  std::vector<Token> toks_;
-  size_t pos_ = 0;
-  bool strict_;
-  Diagnostics &diags_;
-  const OuterTypeLookup &outer_;
-  const OuterConstantLookup &outer_constants_;
+  ScriptTypes &st_;  // the table being filled
+  std::vector<Token> toks_;  // the whole text, ending with Tok::End
+  size_t pos_ = 0;  // the current token
+  bool strict_;  // report errors (the script) or skip silently (a header)
+  Diagnostics &diags_;  // where strict errors go
+  const OuterTypeLookup &outer_;  // types not defined here (BTF)
+  const OuterConstantLookup &outer_constants_;  // constants not defined here (may be empty)
   bool failed_ = false;     // the current declaration reported (or would report) an error
   bool any_error_ = false;  // a strict error was reported
   int depth_ = 0;           // current nesting
