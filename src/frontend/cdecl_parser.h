@@ -185,11 +185,12 @@ class Parser {
                      CType &out);
   // enum [tag] [{ enumerators }].
   bool enum_spec(Specs &s);
-  // The enumerators through '}', each registered as a constant at once.
-  bool enumerators(std::vector<std::pair<const Token *, int64_t>> &values);
+  // The enumerators through '}', each registered as a constant at once;
+  // fresh tells whether one was new (not an identical repetition).
+  bool enumerators(std::vector<std::pair<const Token *, int64_t>> &values, bool &fresh);
   // The enum's integer type (gcc's size and signedness), registered under its tag.
   bool define_enum(const Token &kw, const Token *tag, const std::vector<std::pair<const Token *, int64_t>> &values,
-                   const Attrs &a, CType &out);
+                   bool fresh, const Attrs &a, CType &out);
   // "struct (anonymous at L:C)", unique in the table.
   std::string anonymous_name(const std::string &kw, const Token &at) const;
   // Gives the size of the just-completed record key to the pointers that

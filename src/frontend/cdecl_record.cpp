@@ -264,13 +264,14 @@ bool Parser::enum_spec(Specs &s) {
   }
   const Token &open = next();
   std::vector<std::pair<const Token *, int64_t>> values;
-  if (!enumerators(values)) return false;
+  bool fresh = false;
+  if (!enumerators(values, fresh)) return false;
   if (values.empty()) return fail(open, "an enum needs at least one enumerator");
   if (!attributes(a)) return false;
-  return define_enum(kw, tag, values, a, s.base);
+  return define_enum(kw, tag, values, fresh, a, s.base);
 }
 
-bool Parser::enumerators(std::vector<std::pair<const Token *, int64_t>> &values) {
+bool Parser::enumerators(std::vector<std::pair<const Token *, int64_t>> &values, bool &fresh) {
   int64_t prev = -1;
   while (!accept("}")) {
     const Token &n = peek();
@@ -292,6 +293,7 @@ bool Parser::enumerators(std::vector<std::pair<const Token *, int64_t>> &values)
     if (it == st_.constants_.end()) {
       st_.constants_[name] = val;
       st_.defined_at_["enumerator " + name] = n.loc;
+      fresh = true;
     } else if (it->second != val && strict_) {
       return fail(n, "redefinition of enumerator '" + name + "'",
                   "it was first defined at " + where(st_.defined_at_["enumerator " + name]));
@@ -306,7 +308,8 @@ bool Parser::enumerators(std::vector<std::pair<const Token *, int64_t>> &values)
 }
 
 bool Parser::define_enum(const Token &kw, const Token *tag,
-                         const std::vector<std::pair<const Token *, int64_t>> &values, const Attrs &a, CType &out) {
+                         const std::vector<std::pair<const Token *, int64_t>> &values, bool fresh, const Attrs &a,
+                         CType &out) {
   bool is_signed = std::any_of(values.begin(), values.end(), [](const auto &v) { return v.second < 0; });
   uint32_t size = 8;
   for (uint32_t s : {1u, 2u, 4u})
@@ -322,7 +325,7 @@ bool Parser::define_enum(const Token &kw, const Token *tag,
   const std::string &key = out.type.name;
   auto old = st_.types_.find(key);
   if (old != st_.types_.end()) {
-    if (old->second != out.type && strict_)
+    if ((old->second != out.type || fresh) && strict_)  // other enumerators than the first definition's
       return fail(*tag, "redefinition of '" + key + "'", "it was first defined at " + where(st_.defined_at_[key]));
     return true;
   }

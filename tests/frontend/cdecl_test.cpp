@@ -531,6 +531,7 @@ TEST(CDecl, StrictErrorsPointAtTheirToken) {
       {"int f(void) { return 1; }", 1, 5, "function definitions are not supported in a script"},
       {"enum E { A = 1, A = 2 };", 1, 17, "redefinition of enumerator 'A'"},
       {"enum E { };", 1, 8, "an enum needs at least one enumerator"},
+      {"enum E { A };\nenum E { B };", 2, 6, "redefinition of 'enum E'"},
       {"struct A { char flex[]; int after; };", 1, 17, "flexible array member 'flex' is not the last member"},
       {"struct A { int x __attribute__((aligned(3))); };", 1, 41,
        "requested alignment 3 is not a power of 2 up to 2^28"},
