@@ -5,7 +5,8 @@
 //   structs [-n COUNT]
 //
 // COUNT times (default 1): structs_rec(&r1, i) (r1.next points to r2),
-// structs_ints(kInts, 6, i), structs_point(&p, i); then once: a UDP connect()
+// structs_ints(kInts, 6, i), structs_point(&p, i),
+// structs_args8(i+1, ..., i+6, i+70, i+80); then once: a UDP connect()
 // to 127.0.0.1:4242 and one to [::1]:4243 (no packet is sent; for
 // tracepoint:syscalls:sys_enter_connect and its args->uservaddr).
 // The layouts on x86-64 are spelled out in the comments (offsetof / sizeof).
@@ -66,6 +67,12 @@ __attribute__((noinline)) int structs_point(struct point *p, int i) {
   return p->x + i;
 }
 
+// Eight arguments: on x86-64 the 7th and 8th are passed on the stack (sarg0, sarg1).
+__attribute__((noinline)) long structs_args8(long a, long b, long c, long d, long e, long f, long g, long h) {
+  asm volatile("");
+  return a + b + c + d + e + f + g + h;
+}
+
 static void udp_connect(void) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd >= 0) {
@@ -95,6 +102,7 @@ int main(int argc, char **argv) {
     sink += structs_rec(rec_arg, (int)i);
     sink += structs_ints(ints_arg, 6, (int)i);
     sink += structs_point(point_arg, (int)i);
+    sink += structs_args8(i + 1, i + 2, i + 3, i + 4, i + 5, i + 6, i + 70, i + 80);
   }
   udp_connect();
   return 0;
