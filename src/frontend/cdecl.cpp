@@ -54,7 +54,7 @@ std::optional<Type> ScriptTypes::type(const std::string &name) const {
   auto it = types_.find(n);
   if (it == types_.end()) return std::nullopt;
   Type t = function_typedefs_.count(n) ? Type::u64() : completed(it->second);
-  for (int i = 0; i < ptrs; i++) t = Type::pointer(std::move(t), AddrSpace::Kernel);
+  for (int i = 0; i < ptrs; i++) t = Type::pointer(std::move(t), AddrSpace::None);
   return t;
 }
 

@@ -36,7 +36,10 @@ namespace cdecl {
 class Parser;
 }
 
-// The types and enum constants a script (and its headers) define.
+// The types and enum constants a script (and its headers) define. Types
+// follow btf_types.h's conventions, except that pointers have no address
+// space (AddrSpace::None): they are read where the probe's own pointers
+// point, user memory in a uprobe and kernel memory in a kprobe.
 class ScriptTypes {
  public:
   // Parses the declarations in text, which starts at script location `at`.

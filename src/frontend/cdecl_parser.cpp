@@ -565,7 +565,10 @@ bool Parser::apply(const CType &base, const Declarator &d, CType &out) {
     switch (op.kind) {
       case Declarator::Op::Pointer: {
         CType p;
-        p.type = cur.function ? Type::u64() : Type::pointer(cur.type, AddrSpace::Kernel);
+        // No address space of its own: a script's (or a user-space header's)
+        // struct is read where the probe's pointers point (user memory in a
+        // uprobe, kernel memory in a kprobe), unlike BTF's kernel pointers.
+        p.type = cur.function ? Type::u64() : Type::pointer(cur.type, AddrSpace::None);
         p.align = 8;
         cur = p;
         break;

@@ -211,7 +211,7 @@ TEST(CDecl, ArraysAndPointers) {
   EXPECT_EQ(r->size, 176u);
   const Field &n = field(r, "n");
   ASSERT_TRUE(n.type->is(TypeKind::Pointer));
-  EXPECT_EQ(n.type->as, AddrSpace::Kernel);
+  EXPECT_EQ(n.type->as, AddrSpace::None);  // read where the probe's pointers point (user memory in uprobes)
   EXPECT_TRUE(n.type->elem->is(TypeKind::Record));
   EXPECT_EQ(n.type->elem->name, "struct node");  // undefined: known by name only
   EXPECT_FALSE(n.type->elem->record);
@@ -220,7 +220,7 @@ TEST(CDecl, ArraysAndPointers) {
   EXPECT_EQ(field(r, "h").offset, 16u);
   EXPECT_EQ(*field(r, "h").type, Type::array(Type::u64(), 4));
   EXPECT_EQ(field(r, "p").offset, 48u);
-  EXPECT_EQ(*field(r, "p").type, Type::array(Type::pointer(Type::i64(), AddrSpace::Kernel), 4));
+  EXPECT_EQ(*field(r, "p").type, Type::array(Type::pointer(Type::i64(), AddrSpace::None), 4));
   EXPECT_EQ(field(r, "s").offset, 80u);
   EXPECT_EQ(*field(r, "s").type, Type::array(Type::string(16), 4));
   EXPECT_EQ(field(r, "mac").offset, 144u);
