@@ -171,8 +171,21 @@ llvm::Value *strncmp_lower(Lowering &L, ast::Call &c) {
   return b.CreateLoad(L.i64(), result);
 }
 
+// strcontains is unrolled (one compare per haystack position and needle
+// character): bound that work so that large strings cannot blow up the program.
+constexpr uint64_t kMaxStrcontainsWork = 16384;
+
 Type strcontains_type(Sema &S, ast::Call &c) {
   if (!string_args(S, c)) return Type::none();
+  uint64_t hay = c.args[0]->type.size;
+  uint64_t needle = c.args[1]->kind == ast::ExprKind::String ? ast::as<ast::String>(*c.args[1]).value.size()
+                                                              : c.args[1]->type.size;
+  if (hay * needle > kMaxStrcontainsWork) {
+    S.diags().error(c.loc, "strcontains() of a " + std::to_string(hay) + "-byte string and a " +
+                               std::to_string(needle) + "-byte needle is too costly for a BPF program");
+    S.diags().hint("read shorter strings, e.g. str(ptr, 64), or search for a literal");
+    return Type::none();
+  }
   return Type::u64();
 }
 

@@ -149,3 +149,9 @@ TEST(ValueBuiltins, Uaddr) {
   EXPECT_TRUE(has(error_of(kUprobe + " { $v = uaddr(\"no_such_symbol_here\"); }"), "not found"));
   EXPECT_TRUE(has(error_of("BEGIN { $v = uaddr(\"main\"); }"), "only be used in uprobes, not BEGIN"));
 }
+
+TEST(ValueBuiltins, StrcontainsWorkIsBounded) {
+  std::string big(200, 'x');
+  EXPECT_TRUE(has(error_of("BEGIN { $a = \"" + big + "\"; $v = strcontains($a, $a); }"), "too costly"));
+  EXPECT_EQ(type_of("strcontains(\"" + big + "\", \"needle\")"), Type::u64());  // a literal needle is cheap
+}
