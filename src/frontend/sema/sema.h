@@ -65,6 +65,8 @@ class Sema {
   std::shared_ptr<const Record> resolve_record(const Type &t, const Loc &loc);
   // True when s reads as an integer constant; sets *v.
   static bool int_constant(const ast::Expr &e, int64_t *v);
+  // int_constant of a binary operator on two constants (2 * 1e3, 1 << 10).
+  static bool fold_binop(const ast::Binop &b, int64_t *v);
   // Adds the hint for a struct used where a value is copied.
   void struct_value_hint();
   // Reports `what` (of type t, at loc) if it is larger than kMaxStackValue.

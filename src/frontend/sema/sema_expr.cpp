@@ -67,10 +67,39 @@ bool Sema::int_constant(const ast::Expr &e, int64_t *v) {
   }
   if (e.kind == ast::ExprKind::Unop && ast::as<ast::Unop>(e).op == ast::UnOp::Neg &&
       int_constant(*ast::as<ast::Unop>(e).operand, v)) {
-    *v = -*v;
+    *v = static_cast<int64_t>(0 - static_cast<uint64_t>(*v));  // wraps: -INT64_MIN is INT64_MIN
     return true;
   }
+  if (e.kind == ast::ExprKind::Binop) return fold_binop(ast::as<ast::Binop>(e), v);
   return false;
+}
+
+bool Sema::fold_binop(const ast::Binop &b, int64_t *v) {
+  // Folds what codegen computes the same way at run time (i64, wrapping;
+  // / and % truncate toward zero; a shift of 64 or more shifts all bits out).
+  int64_t l = 0, r = 0;
+  if (!int_constant(*b.lhs, &l) || !int_constant(*b.rhs, &r)) return false;
+  uint64_t ul = static_cast<uint64_t>(l), ur = static_cast<uint64_t>(r);
+  switch (b.op) {
+    case ast::BinOp::Add: *v = static_cast<int64_t>(ul + ur); return true;
+    case ast::BinOp::Sub: *v = static_cast<int64_t>(ul - ur); return true;
+    case ast::BinOp::Mul: *v = static_cast<int64_t>(ul * ur); return true;
+    case ast::BinOp::Div:
+    case ast::BinOp::Mod: {
+      if (r == 0) return false;  // reported by check_binop
+      uint64_t al = l < 0 ? 0 - ul : ul, ar = r < 0 ? 0 - ur : ur;
+      uint64_t q = b.op == ast::BinOp::Div ? al / ar : al % ar;
+      bool negate = b.op == ast::BinOp::Div ? (l < 0) != (r < 0) : l < 0;
+      *v = static_cast<int64_t>(negate ? 0 - q : q);
+      return true;
+    }
+    case ast::BinOp::Shl: *v = ur > 63 ? 0 : static_cast<int64_t>(ul << ur); return true;
+    case ast::BinOp::Shr: *v = ur > 63 ? (l < 0 ? -1 : 0) : (l >> ur); return true;
+    case ast::BinOp::BitAnd: *v = l & r; return true;
+    case ast::BinOp::BitOr: *v = l | r; return true;
+    case ast::BinOp::BitXor: *v = l ^ r; return true;
+    default: return false;  // comparisons and logic: not needed as constants
+  }
 }
 
 int Sema::add_printf(PrintfSpec spec) {

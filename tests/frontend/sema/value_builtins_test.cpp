@@ -21,7 +21,7 @@ extern "C" __attribute__((used)) volatile unsigned short value_builtins_short = 
 
 namespace {
 
-struct Run {
+struct Analysis {
   std::unique_ptr<Config> cfg;
   std::unique_ptr<PassContext> ctx;
   bool ok = false;
@@ -40,8 +40,8 @@ std::string self_exe() {
   return s;
 }
 
-Run run(const std::string &text) {
-  Run r;
+Analysis run(const std::string &text) {
+  Analysis r;
   r.cfg = std::make_unique<Config>();
   r.cfg->dry_run = true;
   r.cfg->self_exe = self_exe();
@@ -56,14 +56,14 @@ Run run(const std::string &text) {
 
 // The type of $v in `BEGIN { $v = EXPR; }` (or in probe `where`).
 Type type_of(const std::string &expr, const std::string &where = "BEGIN") {
-  Run r = run(where + " { $v = " + expr + "; }");
+  Analysis r = run(where + " { $v = " + expr + "; }");
   EXPECT_TRUE(r.ok) << expr << "\n" << r.rendered();
   return r.ok ? r.var("$v") : Type::none();
 }
 
 // The rendered diagnostics of a program that must be rejected.
 std::string error_of(const std::string &text) {
-  Run r = run(text);
+  Analysis r = run(text);
   EXPECT_FALSE(r.ok) << text;
   return r.rendered();
 }
@@ -154,4 +154,28 @@ TEST(ValueBuiltins, StrcontainsWorkIsBounded) {
   std::string big(200, 'x');
   EXPECT_TRUE(has(error_of("BEGIN { $a = \"" + big + "\"; $v = strcontains($a, $a); }"), "too costly"));
   EXPECT_EQ(type_of("strcontains(\"" + big + "\", \"needle\")"), Type::u64());  // a literal needle is cheap
+}
+
+TEST(ValueBuiltins, ConstantsFoldAsCodegenComputes) {
+  auto fold = [](const std::string &expr) -> std::string {
+    Analysis r = run("BEGIN { " + expr + "; }");
+    if (!r.ok) return "ERROR " + r.rendered();
+    const auto &s = *r.ctx->ast->probes.at(0)->body.at(0);
+    int64_t v = 0;
+    if (!Sema::int_constant(*ast::as<ast::ExprStmt>(s).expr, &v)) return "NOT CONSTANT";
+    return std::to_string(v);
+  };
+  EXPECT_EQ(fold("2 * 1e3 + 1"), "2001");
+  EXPECT_EQ(fold("-7 / 2"), "-3");
+  EXPECT_EQ(fold("-7 % 2"), "-1");
+  EXPECT_EQ(fold("7 % -2"), "1");
+  EXPECT_EQ(fold("(-9223372036854775807 - 1) / -1"), "-9223372036854775808");
+  EXPECT_EQ(fold("9223372036854775807 + 1"), "-9223372036854775808");
+  EXPECT_EQ(fold("1 << 63"), "-9223372036854775808");
+  EXPECT_EQ(fold("1 << 64"), "0");
+  EXPECT_EQ(fold("-8 >> 70"), "-1");
+  EXPECT_EQ(fold("0xf0 & 0x3c | 1 ^ 3"), std::to_string((0xf0 & 0x3c) | (1 ^ 3)));
+  EXPECT_EQ(fold("1 < 2"), "NOT CONSTANT");
+  EXPECT_NE(fold("5 / (1 - 1)").find("error: division by zero"), std::string::npos);
+  EXPECT_NE(fold("5 % (2 - 2)").find("error: modulo by zero"), std::string::npos);
 }
