@@ -43,6 +43,7 @@ std::string helper_func_name(uint32_t id) {
     case BPF_FUNC_get_stackid: return "get_stackid";
     case BPF_FUNC_send_signal: return "send_signal";
     case BPF_FUNC_override_return: return "override_return";
+    case BPF_FUNC_unspec: return "divide";
     default: return "helper #" + std::to_string(id);
   }
 }
@@ -91,6 +92,19 @@ void Lowering::check_lookup(llvm::Value *p, const Loc *loc) {
   if_then(b_->CreateIsNull(p), [&] {
     emit_event(EventKind::HelperError, site, 8, [&](llvm::Value *payload) { store_i64(const_i64(0), payload); });
   });
+}
+
+void Lowering::check_divisor(llvm::Value *r, const Loc &loc) {
+  // Site id 0 (BPF_FUNC_unspec) is no helper: the runtime prints the division warning.
+  uint32_t site = site_id(ms_.helper_errors, BPF_FUNC_unspec, loc, ms_.pass.source);
+  if_then(b_->CreateICmpEQ(r, const_i64(0)), [&] {
+    emit_event(EventKind::HelperError, site, 8, [&](llvm::Value *payload) { store_i64(const_i64(0), payload); });
+  });
+}
+
+llvm::Value *Lowering::div_result(llvm::IRBuilder<> &b, llvm::Value *r, llvm::Value *q) {
+  auto *zero = llvm::ConstantInt::get(r->getType(), 0), *one = llvm::ConstantInt::get(r->getType(), 1);
+  return b.CreateSelect(b.CreateICmpEQ(r, zero), one, q);
 }
 
 void Lowering::count_map_full(int map_id, llvm::Value *ret) {

@@ -245,8 +245,14 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     case BinOp::Add: return b_->CreateAdd(l, r);
     case BinOp::Sub: return b_->CreateSub(l, r);
     case BinOp::Mul: return b_->CreateMul(l, r);
-    case BinOp::Div: return sign ? signed_div(*b_, l, r, false) : b_->CreateUDiv(l, r);
-    case BinOp::Mod: return sign ? signed_div(*b_, l, r, true) : b_->CreateURem(l, r);
+    case BinOp::Div:
+    case BinOp::Mod: {
+      bool rem = e.op == BinOp::Mod;
+      int64_t k = 0;
+      if (!Sema::int_constant(*e.rhs, &k)) check_divisor(r, e.loc);  // a constant 0 is a compile error
+      llvm::Value *q = sign ? signed_div(*b_, l, r, rem) : rem ? b_->CreateURem(l, r) : b_->CreateUDiv(l, r);
+      return div_result(*b_, r, q);
+    }
     case BinOp::Shl: return shift(*b_, true, false, l, r);
     case BinOp::Shr: return shift(*b_, false, e.lhs->type.is_signed, l, r);
     case BinOp::BitAnd: return b_->CreateAnd(l, r);

@@ -297,8 +297,8 @@ static llvm::Value *apply_op(llvm::IRBuilder<> &b, ast::BinOp op, llvm::Value *l
     case ast::BinOp::Add: return b.CreateAdd(l, r);
     case ast::BinOp::Sub: return b.CreateSub(l, r);
     case ast::BinOp::Mul: return b.CreateMul(l, r);
-    case ast::BinOp::Div: return sign ? Lowering::signed_div(b, l, r, false) : b.CreateUDiv(l, r);
-    case ast::BinOp::Mod: return sign ? Lowering::signed_div(b, l, r, true) : b.CreateURem(l, r);
+    case ast::BinOp::Div: return Lowering::div_result(b, r, sign ? Lowering::signed_div(b, l, r, false) : b.CreateUDiv(l, r));
+    case ast::BinOp::Mod: return Lowering::div_result(b, r, sign ? Lowering::signed_div(b, l, r, true) : b.CreateURem(l, r));
     case ast::BinOp::Shl: return Lowering::shift(b, true, false, l, r);
     case ast::BinOp::Shr: return Lowering::shift(b, false, sign, l, r);
     case ast::BinOp::BitAnd: return b.CreateAnd(l, r);
@@ -315,6 +315,7 @@ void Lowering::lower_assign_var(const ast::AssignVar &a) {
   if (a.compound) {
     llvm::Value *cur = b_->CreateLoad(i64(), slot);
     llvm::Value *rhs = value(*a.value);
+    if (a.op == ast::BinOp::Div || a.op == ast::BinOp::Mod) check_divisor(rhs, a.loc);
     store_i64(normalize(apply_op(*b_, a.op, cur, rhs, vt.is_signed), vt), slot);
     return;
   }
@@ -339,6 +340,7 @@ void Lowering::lower_assign_map(const ast::AssignMap &a) {
   }
   if (a.compound) {
     llvm::Value *rhs = value(*a.value);
+    if (a.op == ast::BinOp::Div || a.op == ast::BinOp::Mod) check_divisor(rhs, a.loc);
     llvm::Value *p = lookup(m.map_id, key);
     check_lookup(p, &m.loc);  // -kk: at the map, as bpftrace (the update: at the statement)
     if_then_else(

@@ -78,6 +78,11 @@ class Lowering {
   void check_helper(llvm::Value *ret, bpf_func_id id, const Loc *loc = nullptr);
   // -kk: reports a map lookup `p` that found nothing (bpftrace's map_lookup_elem, 0) at loc.
   void check_lookup(llvm::Value *p, const Loc *loc = nullptr);
+  // A divisor r of 0 at run time: reports bpftrace's warning for loc (the
+  // result is then 1, see div_result).
+  void check_divisor(llvm::Value *r, const Loc &loc);
+  // q, or 1 when the divisor r is 0 (current bpftrace's result for x / 0 and x % 0).
+  static llvm::Value *div_result(llvm::IRBuilder<> &b, llvm::Value *r, llvm::Value *q);
   // Reserves a ring-buffer record of header + payload_size bytes, calls fill
   // with the payload pointer, submits; counts a lost event if full.
   void emit_event(EventKind kind, uint32_t id, uint32_t payload_size,

@@ -107,6 +107,16 @@ void Output::attached_probes(size_t n) {
 }
 
 void Output::helper_error(const HelperErrorSite &site, int64_t rc) {
+  if (site.helper == 0) {  // no helper: a division by zero (current bpftrace's warning)
+    static const char kMsg[] = "Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.";
+    if (format_ == OutputFormat::Json)
+      out_.write("{\"type\": \"runtime_error\", \"msg\": " + json_quote(kMsg) + ", \"line\": " +
+                 std::to_string(site.loc.begin.line) + ", \"col\": " + std::to_string(site.loc.begin.column) + "}\n");
+    else
+      out_.write(site.where + ": WARNING: " + kMsg + "\n" + site.context);
+    flush();
+    return;
+  }
   if (format_ == OutputFormat::Json) {
     out_.write("{\"type\": \"helper_error\", \"helper\": " + json_quote(site.helper_name) +
                ", \"retcode\": " + std::to_string(rc) + ", \"line\": " + std::to_string(site.loc.begin.line) +

@@ -71,3 +71,11 @@ TEST(IntOps, ShiftsOfSixtyFourOrMoreShiftEverythingOut) {
   EXPECT_EQ(f.ashr(8, 100), 0);
   EXPECT_EQ(f.ashr(INT64_MIN, 1), INT64_MIN / 2);
 }
+
+TEST(IntOps, DivisionByZeroGivesOne) {
+  Folder f;
+  // Current bpftrace's result for x / 0 and x % 0 (with a run-time warning).
+  EXPECT_EQ(f.get(Lowering::div_result(f.b, f.c(0), Lowering::signed_div(f.b, f.c(5), f.c(0), false))), 1);
+  EXPECT_EQ(f.get(Lowering::div_result(f.b, f.c(0), f.c(12345))), 1);
+  EXPECT_EQ(f.get(Lowering::div_result(f.b, f.c(2), f.c(-3))), -3);
+}
