@@ -107,6 +107,13 @@ llvm::Value *Lowering::div_result(llvm::IRBuilder<> &b, llvm::Value *r, llvm::Va
   return b.CreateSelect(b.CreateICmpEQ(r, zero), one, q);
 }
 
+llvm::Value *Lowering::divide(llvm::IRBuilder<> &b, llvm::Value *l, llvm::Value *r, bool sign, bool rem) {
+  auto *zero = llvm::ConstantInt::get(r->getType(), 0), *one = llvm::ConstantInt::get(r->getType(), 1);
+  llvm::Value *d = b.CreateSelect(b.CreateICmpEQ(r, zero), one, r);
+  llvm::Value *q = sign ? signed_div(b, l, d, rem) : rem ? b.CreateURem(l, d) : b.CreateUDiv(l, d);
+  return div_result(b, r, q);
+}
+
 void Lowering::count_map_full(int map_id, llvm::Value *ret) {
   if (!ms_.map_full) return;
   // No branch per update: a branch the verifier must follow both ways, in a

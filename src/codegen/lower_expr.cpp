@@ -250,8 +250,7 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
       bool rem = e.op == BinOp::Mod;
       int64_t k = 0;
       if (!Sema::int_constant(*e.rhs, &k)) check_divisor(r, e.loc);  // a constant 0 is a compile error
-      llvm::Value *q = sign ? signed_div(*b_, l, r, rem) : rem ? b_->CreateURem(l, r) : b_->CreateUDiv(l, r);
-      return div_result(*b_, r, q);
+      return divide(*b_, l, r, sign, rem);
     }
     case BinOp::Shl: return shift(*b_, true, false, l, r);
     case BinOp::Shr: return shift(*b_, false, e.lhs->type.is_signed, l, r);

@@ -297,8 +297,8 @@ static llvm::Value *apply_op(llvm::IRBuilder<> &b, ast::BinOp op, llvm::Value *l
     case ast::BinOp::Add: return b.CreateAdd(l, r);
     case ast::BinOp::Sub: return b.CreateSub(l, r);
     case ast::BinOp::Mul: return b.CreateMul(l, r);
-    case ast::BinOp::Div: return Lowering::div_result(b, r, sign ? Lowering::signed_div(b, l, r, false) : b.CreateUDiv(l, r));
-    case ast::BinOp::Mod: return Lowering::div_result(b, r, sign ? Lowering::signed_div(b, l, r, true) : b.CreateURem(l, r));
+    case ast::BinOp::Div: return Lowering::divide(b, l, r, sign, false);
+    case ast::BinOp::Mod: return Lowering::divide(b, l, r, sign, true);
     case ast::BinOp::Shl: return Lowering::shift(b, true, false, l, r);
     case ast::BinOp::Shr: return Lowering::shift(b, false, sign, l, r);
     case ast::BinOp::BitAnd: return b.CreateAnd(l, r);

@@ -83,6 +83,9 @@ class Lowering {
   void check_divisor(llvm::Value *r, const Loc &loc);
   // q, or 1 when the divisor r is 0 (current bpftrace's result for x / 0 and x % 0).
   static llvm::Value *div_result(llvm::IRBuilder<> &b, llvm::Value *r, llvm::Value *q);
+  // l / r or l % r (signed when sign), 1 when r is 0. The division itself
+  // never sees 0: LLVM treats that as undefined and would drop the check.
+  static llvm::Value *divide(llvm::IRBuilder<> &b, llvm::Value *l, llvm::Value *r, bool sign, bool rem);
   // Reserves a ring-buffer record of header + payload_size bytes, calls fill
   // with the payload pointer, submits; counts a lost event if full.
   void emit_event(EventKind kind, uint32_t id, uint32_t payload_size,

@@ -75,7 +75,11 @@ TEST(IntOps, ShiftsOfSixtyFourOrMoreShiftEverythingOut) {
 TEST(IntOps, DivisionByZeroGivesOne) {
   Folder f;
   // Current bpftrace's result for x / 0 and x % 0 (with a run-time warning).
-  EXPECT_EQ(f.get(Lowering::div_result(f.b, f.c(0), Lowering::signed_div(f.b, f.c(5), f.c(0), false))), 1);
+  EXPECT_EQ(f.get(Lowering::divide(f.b, f.c(5), f.c(0), true, false)), 1);
+  EXPECT_EQ(f.get(Lowering::divide(f.b, f.c(5), f.c(0), false, true)), 1);
+  EXPECT_EQ(f.get(Lowering::divide(f.b, f.c(-7), f.c(2), true, false)), -3);
+  EXPECT_EQ(f.get(Lowering::divide(f.b, f.c(-7), f.c(2), true, true)), -1);
+  EXPECT_EQ(f.get(Lowering::divide(f.b, f.c(100), f.c(7), false, true)), 2);
   EXPECT_EQ(f.get(Lowering::div_result(f.b, f.c(0), f.c(12345))), 1);
   EXPECT_EQ(f.get(Lowering::div_result(f.b, f.c(2), f.c(-3))), -3);
 }
