@@ -59,8 +59,14 @@ Preprocessed preprocess(const SourceFile &src, const PreprocessOptions &opts, Di
 
 // Expands macros in text with the table, as cpp would (function-like macros,
 // # and ##, no recursion into a macro being expanded). For header bodies
-// and for constants.
+// and for constants. A runaway expansion (see try_expand_macros) leaves
+// text unchanged.
 std::string expand_macros(const std::string &text, const MacroTable &macros);
+
+// Same, but nullopt when the expansion exceeds the limits (about a million
+// tokens of output or eight million steps): a macro set that expands
+// exponentially is an error, not a hang.
+std::optional<std::string> try_expand_macros(const std::string &text, const MacroTable &macros);
 
 // Evaluates a C integer constant expression (after expand_macros): integer
 // and character literals with suffixes, casts to integer types, sizeof of
