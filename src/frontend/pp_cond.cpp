@@ -125,8 +125,8 @@ std::optional<bool> Engine::eval_if(const std::string &expr, const FileCtx &ctx,
     err = "#if with no expression";
   } else if (replace_specials(toks, ctx, &err)) {
     Budget b;
-    b.max_work = size_t{4} << 20;
-    b.max_tokens = size_t{1} << 20;
+    b.max_work = size_t{1} << 20;
+    b.max_tokens = size_t{1} << 18;
     toks = expand(std::move(toks), out_.macros, b);
     if (b.overflow) {
       err = "macro expansion in #if exceeds the size limit";

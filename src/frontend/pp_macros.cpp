@@ -393,7 +393,20 @@ std::vector<Tok> Expander::subst(const Macro &m, const std::vector<std::vector<T
     }
     out.push_back(t);
   }
-  for (Tok &t : out) t.hide = hs_union(t.hide, hs);
+  // Tokens mostly share a few hide sets: union each distinct one once.
+  const void *last_in = nullptr;
+  HideSet last_out = hs;
+  for (Tok &t : out) {
+    if (!t.hide) {
+      t.hide = hs;
+    } else if (t.hide.get() == last_in) {
+      t.hide = last_out;
+    } else {
+      last_in = t.hide.get();
+      last_out = hs_union(t.hide, hs);
+      t.hide = last_out;
+    }
+  }
   return out;
 }
 

@@ -20,6 +20,7 @@ constexpr const char *kHeaders[] = {
     "linux/netlink.h", "sys/ptrace.h",       "linux/capability.h", "sys/resource.h",  "linux/futex.h",
     "linux/if_packet.h", "linux/in6.h",      "linux/perf_event.h", "linux/bpf.h",     "sys/epoll.h",
     "linux/sockios.h", "sys/prctl.h",        "linux/limits.h",   "linux/ioprio.h",    "linux/mman.h",
+    "netinet/tcp.h",   "linux/if_arp.h",     "linux/ip.h",       "linux/ipv6.h",      "linux/udp.h",
 };
 
 struct Entry {
