@@ -96,7 +96,7 @@ class Engine {
   std::map<std::string, std::string> guards_;  // file -> its include-guard macro
   std::vector<std::string> stack_;             // files being read
   std::set<std::string> note_set_;
-  Budget budget_;
+  Budget budget_;  // shared by the expansion of every header's text
   size_t includes_ = 0;
   size_t header_bytes_ = 0;
   bool stop_ = false;

@@ -227,14 +227,14 @@ class Expander {
     const Macro *m = &it->second;
     if (hs_has(t.hide, m)) return false;
     if (!m->function_like) {
-      push(subst(*m, {}, hs_add(t.hide, m)), t.space);
+      push(subst(*m, {}, add_hide(t.hide, m)), t.space);
       return true;
     }
     if (stack_.empty() || !stack_.back().is("(")) return false;
     std::vector<std::vector<Tok>> args;
     HideSet rparen;
     if (!collect_args(*m, args, rparen)) return false;
-    push(subst(*m, args, hs_add(hs_intersect(t.hide, rparen), m)), t.space);
+    push(subst(*m, args, add_hide(hs_intersect(t.hide, rparen), m)), t.space);
     return true;
   }
 
@@ -285,6 +285,17 @@ class Expander {
     rparen = stack_[close].hide;
     stack_.resize(close);
     return true;
+  }
+
+  // hs + {m}, memoized: an expansion's tokens share one hide set, so the
+  // same union recurs for every token of it (exponential macro sets).
+  HideSet add_hide(const HideSet &hs, const Macro *m) {
+    auto key = std::make_pair(static_cast<const void *>(hs.get()), m);
+    auto it = hide_memo_.find(key);
+    if (it != hide_memo_.end()) return it->second.second;
+    HideSet r = hs_add(hs, m);
+    hide_memo_.emplace(key, std::make_pair(hs, r));  // keeps hs alive: its address stays unique
+    return r;
   }
 
   int param_index(const Macro &m, const Tok &t) const {
@@ -345,6 +356,7 @@ class Expander {
   int depth_;
   std::vector<Tok> stack_;
   std::map<const Macro *, std::vector<Tok>> bodies_;
+  std::map<std::pair<const void *, const Macro *>, std::pair<HideSet, HideSet>> hide_memo_;
 };
 
 std::vector<Tok> Expander::subst(const Macro &m, const std::vector<std::vector<Tok>> &args, const HideSet &hs) {

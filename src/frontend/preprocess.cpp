@@ -113,6 +113,8 @@ std::string first_ident(std::string_view s) {
 
 Engine::Engine(const PreprocessOptions &opts, Diagnostics &diags, bool expand_headers)
     : opts_(opts), diags_(diags), expand_(expand_headers) {
+  budget_.max_work = size_t{16} << 20;
+  budget_.max_tokens = size_t{4} << 20;
   chain_ = opts.include_dirs;
   chain_.insert(chain_.end(), opts.system_dirs.begin(), opts.system_dirs.end());
   add_predefined(out_.macros, opts.have_btf);
@@ -398,7 +400,11 @@ void Engine::directive_line(const std::string &body, FileState &st, FileCtx &ctx
 }
 
 void Engine::error(const FileCtx &ctx, const Loc &loc, const std::string &msg) {
-  if (ctx.is_script) diags_.error(loc, msg);  // headers are read tolerantly
+  if (ctx.is_script) {
+    diags_.error(loc, msg);
+  } else if (opts_.verbose && out_.notes.size() < 100) {  // headers are read tolerantly
+    note(ctx.path + ":" + std::to_string(loc.begin.line) + ": ignored: " + msg);
+  }
 }
 
 void Engine::define(const std::string &rest, const FileCtx &ctx, const Loc &loc) {
