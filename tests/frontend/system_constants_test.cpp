@@ -2,8 +2,12 @@
 // installed on this machine (linux-libc-dev, libc6-dev), and its speed.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "frontend/preprocess.h"
 
@@ -43,6 +47,39 @@ TEST(PreprocessSystemConstantsTest, CommonValues) {
   for (int i = 0; i < 1000; ++i) sc.lookup("AF_INET");
   ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(ms, 50);
+}
+
+// Enumerators count, with implicit values, references to macros and to
+// earlier enumerators; a macro wins over an enumerator; the header that
+// defines each is reported.
+TEST(PreprocessSystemConstantsTest, EnumsAndMacrosFromHeaders) {
+  char tmpl[] = "/tmp/pp_sc_XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  std::ofstream(dir + "/errno.h") << "#ifndef E_H\n#define E_H\n#define EFOO 77\n"
+                                     "enum { EBAR = EFOO + 1, EBAZ, ENEG = -5, ENEXT, EREF = EBAR * 2 };\n"
+                                     "#define EALIAS EBAZ\n#define ESTR \"x\"\n#endif\n";
+  std::ofstream(dir + "/dirent.h") << "enum\n{\n  DT_X = 3,\n# define DT_X DT_X\n  DT_Y = 0x10\n# define DT_Y DT_Y\n};\n"
+                                      "enum bad { DT_B = sizeof(struct nope), DT_C };\n";
+  SystemConstants sc({dir});
+  struct {
+    const char *name;
+    int64_t value;
+  } expected[] = {{"EFOO", 77}, {"EBAR", 78}, {"EBAZ", 79}, {"ENEG", -5}, {"ENEXT", -4},
+                  {"EREF", 156}, {"EALIAS", 79}, {"DT_X", 3}, {"DT_Y", 16}};
+  for (const auto &e : expected) {
+    auto v = sc.lookup(e.name);
+    ASSERT_TRUE(v) << e.name;
+    EXPECT_EQ(v->first, e.value) << e.name;
+  }
+  EXPECT_EQ(sc.lookup("EFOO")->second, dir + "/errno.h");
+  EXPECT_EQ(sc.lookup("DT_X")->second, dir + "/dirent.h");
+  EXPECT_FALSE(sc.lookup("ESTR"));
+  EXPECT_FALSE(sc.lookup("DT_B"));
+  EXPECT_FALSE(sc.lookup("DT_C"));
+  EXPECT_FALSE(sc.lookup("__INT_MAX__"));  // built-in macros are not system constants
+  std::filesystem::remove_all(dir);
+  SystemConstants none(std::vector<std::string>{});
+  EXPECT_FALSE(none.lookup("AF_INET"));
 }
 
 }  // namespace
