@@ -519,8 +519,8 @@ std::optional<std::string> try_expand_macros(const std::string &text, const Macr
   std::vector<pp::Tok> toks;
   pp::tokenize(text, toks);
   pp::Budget budget;
-  budget.max_work = size_t{4} << 20;
-  budget.max_tokens = size_t{512} << 10;
+  budget.max_work = size_t{2} << 20;
+  budget.max_tokens = size_t{256} << 10;
   auto out = pp::expand(std::move(toks), macros, budget);
   if (budget.overflow) return std::nullopt;
   return pp::spell(out, true);

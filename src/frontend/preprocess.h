@@ -63,8 +63,8 @@ Preprocessed preprocess(const SourceFile &src, const PreprocessOptions &opts, Di
 // text unchanged.
 std::string expand_macros(const std::string &text, const MacroTable &macros);
 
-// Same, but nullopt when the expansion exceeds the limits (half a million
-// tokens of output or four million steps): a macro set that expands
+// Same, but nullopt when the expansion exceeds the limits (256K tokens of
+// output or two million steps): a macro set that expands
 // exponentially is an error, not a hang.
 std::optional<std::string> try_expand_macros(const std::string &text, const MacroTable &macros);
 

@@ -98,7 +98,7 @@ TEST(PreprocessMacrosTest, RunawayExpansionIsCut) {
   EXPECT_EQ(expand_macros("a39", m), "a39");
   EXPECT_TRUE(try_expand_macros("a3", m));
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_LT(ms, 3000);
+  EXPECT_LT(ms, 20000);  // ~0.2 s; generous for sanitizer builds
 }
 
 TEST(PreprocessMacrosTest, EvalConstantExpr) {

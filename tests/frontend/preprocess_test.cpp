@@ -391,6 +391,24 @@ TEST(PreprocessTest, IncludeOptionFiles) {
   EXPECT_TRUE(d.has_errors());
 }
 
+TEST(PreprocessTest, IncludeThroughMacro) {
+  TempDir t;
+  t.write("inc/m.h", "#define FROM_M 1\n");
+  PreprocessOptions o;
+  o.include_dirs = {t / "inc"};
+  Diagnostics d;
+  auto r = run("#define HDR <m.h>\n#include HDR\n#define Q \"m.h\"\n#undef FROM_M\n#include Q\n", d, o);
+  EXPECT_FALSE(d.has_errors()) << messages(d);
+  EXPECT_TRUE(r.macros.count("FROM_M"));
+}
+
+TEST(PreprocessTest, SkippedBranchesAreNotEvaluated) {
+  Diagnostics d;
+  auto r = run("#if 1\na\n#elif 1 / 0\nb\n#elif +\n#else\n#endif\n#if 0\n#if 1 / 0\n#endif\n#error no\n#endif\n", d);
+  EXPECT_FALSE(d.has_errors()) << messages(d);
+  EXPECT_EQ(r.text, "\na\n\n\n\n\n\n\n\n\n\n\n");
+}
+
 TEST(PreprocessTest, HasInclude) {
   TempDir t;
   t.write("inc/there.h", "");
@@ -438,7 +456,7 @@ TEST(PreprocessTest, HostileInputs) {
     auto t0 = std::chrono::steady_clock::now();
     run(src, d);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_LT(ms, 2000) << src.substr(0, 60);
+    EXPECT_LT(ms, 20000) << src.substr(0, 60);  // each ~0.1 s; generous for sanitizer builds
     if (want_error) {
       EXPECT_TRUE(d.has_errors()) << src.substr(0, 60);
     }
