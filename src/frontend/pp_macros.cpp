@@ -19,8 +19,7 @@ namespace {
 bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c == '$'; }
 bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$'; }
 
-// Punctuators longest first, so the first match is the longest.
-constexpr const char *kPunct3[] = {"<<=", ">>=", "...", "%:%"};
+// Two-character punctuators (the three-character ones are <<=, >>= and ...).
 constexpr const char *kPunct2[] = {"##", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&",
                                    "||", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "<:", ":>"};
 
@@ -50,10 +49,14 @@ size_t number_len(std::string_view s, size_t i) {
 }
 
 size_t punct_len(std::string_view s, size_t i) {
-  for (const char *p : kPunct3)
-    if (s.compare(i, 3, p) == 0) return 3;
+  char a = s[i];
+  char b = i + 1 < s.size() ? s[i + 1] : 0;
+  char c = i + 2 < s.size() ? s[i + 2] : 0;
+  if (!b || !std::strchr("<>.%#-+&|*/=!^:", a)) return 1;
+  if (((a == '<' && b == '<') || (a == '>' && b == '>')) && c == '=') return 3;
+  if (a == '.' && b == '.' && c == '.') return 3;
   for (const char *p : kPunct2)
-    if (s.compare(i, 2, p) == 0) return 2;
+    if (p[0] == a && p[1] == b) return 2;
   return 1;
 }
 
@@ -88,7 +91,7 @@ void tokenize(std::string_view s, std::vector<Tok> &out) {
       space = 0;
       size_t n = 1;
       bool prefix = (c == 'L' || c == 'u' || c == 'U');
-      size_t q = i + (s.compare(i, 3, "u8\"") == 0 || s.compare(i, 3, "u8'") == 0 ? 2 : 1);
+      size_t q = i + (prefix && c == 'u' && i + 1 < s.size() && s[i + 1] == '8' ? 2 : 1);
       if (prefix && q < s.size() && (s[q] == '"' || s[q] == '\'')) {
         t.kind = s[q] == '"' ? TokKind::String : TokKind::Char;
         n = q - i + quoted_len(s, q);

@@ -301,13 +301,18 @@ void Engine::process(const std::string &text, FileCtx &ctx, std::string *script_
   size_t pos = 0;
   int line = 1;
   bool in_comment = false;
+  bool spliced = false;
   while (pos < text.size() && !stop_ && !diags_.full()) {
     size_t e = text.find('\n', pos);
     bool has_nl = e != std::string::npos;
     if (!has_nl) e = text.size();
     std::string_view ln(text.data() + pos, e - pos);
     size_t fnb = ln.find_first_not_of(" \t\r\f\v");
-    bool directive = !in_comment && fnb != std::string_view::npos && ln[fnb] == '#';
+    // A line spliced onto the one before (which ended in a backslash) is
+    // not a directive, whatever it starts with.
+    bool directive = !in_comment && !spliced && fnb != std::string_view::npos && ln[fnb] == '#';
+    std::string_view trimmed = ln.substr(0, ln.find_last_not_of('\r') + 1);
+    spliced = !directive && !trimmed.empty() && trimmed.back() == '\\';
     if (!directive) {
       size_t mark = st.pending.size();
       bool code = scan_line(ln, in_comment, script_out ? nullptr : &st.pending);

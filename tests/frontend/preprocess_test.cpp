@@ -91,6 +91,13 @@ TEST(PreprocessTest, KeepsLinesAndColumns) {
   EXPECT_FALSE(r.macros.count("IN_COMMENT"));
 }
 
+TEST(PreprocessTest, SplicedLineIsNotADirective) {
+  Diagnostics d;
+  auto r = run("BEGIN { printf(\"a\\\n#b\"); }\n", d);
+  EXPECT_FALSE(d.has_errors()) << messages(d);
+  EXPECT_EQ(r.text, "BEGIN { printf(\"a\\\n#b\"); }\n");
+}
+
 TEST(PreprocessTest, DirectiveWithCommentSpanningLines) {
   Diagnostics d;
   auto r = run("#define A 1 /* starts\n  ends */\nx\n", d);
