@@ -113,7 +113,9 @@ std::string first_ident(std::string_view s) {
 
 Engine::Engine(const PreprocessOptions &opts, Diagnostics &diags, bool expand_headers)
     : opts_(opts), diags_(diags), expand_(expand_headers) {
-  budget_.max_work = size_t{16} << 20;
+  // All of glibc's and the UAPI headers a script includes take ~0.2M steps;
+  // kernel build headers a few million. 32M bounds a hostile header to seconds.
+  budget_.max_work = size_t{32} << 20;
   budget_.max_tokens = size_t{4} << 20;
   chain_ = opts.include_dirs;
   chain_.insert(chain_.end(), opts.system_dirs.begin(), opts.system_dirs.end());

@@ -384,6 +384,25 @@ TEST(PreprocessTest, HeaderErrorsAreTolerated) {
   EXPECT_EQ(r.headers[0].text, "int good;\nint unterminated;");
 }
 
+TEST(PreprocessTest, ExponentialHeaderIsCut) {
+  TempDir t;
+  std::string h = "#define a0 x\n";
+  for (int i = 1; i < 40; ++i) h += "#define a" + std::to_string(i) + " a" + std::to_string(i - 1) + " a" + std::to_string(i - 1) + "\n";
+  for (int i = 0; i < 50; ++i) h += "int v = a39;\n#undef a0\n#define a0 y\n";
+  t.write("inc/boom.h", h);
+  PreprocessOptions o;
+  o.include_dirs = {t / "inc"};
+  Diagnostics d;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run("BEGIN {}\n#include <boom.h>\n", d, o);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(ms, 30000);  // ~3 s here; generous for sanitizer builds
+  EXPECT_EQ(messages(d), "2:1: macro expansion in " + (t / "inc/boom.h") + " exceeds the size limit\n");
+  size_t bytes = 0;
+  for (const auto &x : r.headers) bytes += x.text.size();
+  EXPECT_LT(bytes, size_t{1} << 20);
+}
+
 TEST(PreprocessTest, IncludeOptionFiles) {
   TempDir t;
   t.write("pre.h", "#define PRE 7\n");
