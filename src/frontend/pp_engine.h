@@ -55,24 +55,39 @@ class Engine {
   Preprocessed run(const SourceFile &src);
 
  private:
+  // A header found on the search path, and where (for #include_next).
   struct Found {
     std::string path;
     int chain_index;
   };
 
+  // Enters a --include FILE before the script.
   void include_option_file(const std::string &f, const FileCtx &root);
+  // True if path is a regular file (cached: headers are probed often).
   bool is_file(const std::string &path);
+  // Searches name the way #include "..."/<...>/#include_next does from ctx.
   std::optional<Found> find(const std::string &name, bool angled, const FileCtx &ctx, bool next);
+  // A file's contents, read once per run; null (err says why) if unreadable.
   std::shared_ptr<const std::string> read(const std::string &path, std::string *err);
+  // An error at the script line that led to ctx (headers have no location of their own).
   void root_error(const FileCtx &ctx, const Loc &loc, const std::string &msg);
+  // A directive error: reported in the script, a -v note in a header.
   void error(const FileCtx &ctx, const Loc &loc, const std::string &msg);
+  // Adds a -v note once.
   void note(const std::string &n);
+  // A header that is not installed: a note with BTF for <...>, else an error.
   void missing_header(const std::string &name, bool angled, const FileCtx &ctx, const Loc &loc);
+  // Reads a found header (unless #pragma once, its guard or a cycle says not to).
   void include_file(const Found &f, const FileCtx &ctx, const Loc &loc);
+  // Runs an #include/#include_next line.
   void include(const std::string &rest, const FileCtx &ctx, const Loc &loc, bool next);
+  // Runs a #define line.
   void define(const std::string &rest, const FileCtx &ctx, const Loc &loc);
+  // Expands a header's pending text and appends it to the header texts.
   void flush(FileState &st, const FileCtx &ctx);
+  // The line engine: reads text (the script, blanked into script_out, or a header).
   void process(const std::string &text, FileCtx &ctx, std::string *script_out);
+  // Runs one directive (body is what follows '#', comments removed).
   void directive_line(const std::string &body, FileState &st, FileCtx &ctx, const Loc &loc);
   // Handles a conditional directive; false if name is not one.
   bool conditional(const std::string &name, const std::string &rest, FileState &st, FileCtx &ctx, const Loc &loc);
@@ -81,7 +96,9 @@ class Engine {
   std::optional<bool> eval_if(const std::string &expr, const FileCtx &ctx, const Loc &loc);
   // Replaces `defined X` and `__has_include(...)` and friends by 0 or 1.
   bool replace_specials(std::vector<Tok> &toks, const FileCtx &ctx, std::string *err);
+  // True for a macro, or for __has_include and friends.
   bool is_defined(const std::string &name) const;
+  // True when the current conditional group is kept.
   static bool active(const FileState &st) { return st.conds.empty() || st.conds.back().active; }
 
   const PreprocessOptions &opts_;
@@ -97,9 +114,9 @@ class Engine {
   std::vector<std::string> stack_;             // files being read
   std::set<std::string> note_set_;
   Budget budget_;  // shared by the expansion of every header's text
-  size_t includes_ = 0;
-  size_t header_bytes_ = 0;
-  bool stop_ = false;
+  size_t includes_ = 0;      // headers entered so far
+  size_t header_bytes_ = 0;  // header text returned so far
+  bool stop_ = false;        // a run-wide limit was hit: read no further
 };
 
 }  // namespace probe::pp
