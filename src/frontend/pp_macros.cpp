@@ -362,8 +362,36 @@ class Expander {
   std::map<std::pair<const void *, const Macro *>, std::pair<HideSet, HideSet>> hide_memo_;
 };
 
+// The body with each `__VA_OPT__(x)` replaced by x when the variadic
+// arguments are not empty, and by nothing when they are (C23).
+std::vector<Tok> va_opt(const std::vector<Tok> &body, bool va_empty) {
+  std::vector<Tok> r;
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i].kind != TokKind::Ident || body[i].text != "__VA_OPT__" || i + 1 >= body.size() || !body[i + 1].is("(")) {
+      r.push_back(body[i]);
+      continue;
+    }
+    int depth = 0;
+    size_t k = i + 1;
+    for (; k < body.size(); ++k) {
+      if (body[k].is("(")) ++depth;
+      if (body[k].is(")") && --depth == 0) break;
+    }
+    if (!va_empty)
+      for (size_t j = i + 2; j < k && j < body.size(); ++j) r.push_back(body[j]);
+    i = k;
+  }
+  return r;
+}
+
 std::vector<Tok> Expander::subst(const Macro &m, const std::vector<std::vector<Tok>> &args, const HideSet &hs) {
-  const std::vector<Tok> &b = body(m);
+  const std::vector<Tok> *bp = &body(m);
+  std::vector<Tok> opt;
+  if (m.variadic && m.body.find("__VA_OPT__") != std::string::npos) {
+    opt = va_opt(*bp, args.empty() || args.back().empty());
+    bp = &opt;
+  }
+  const std::vector<Tok> &b = *bp;
   std::vector<Tok> out;
   std::map<int, std::vector<Tok>> expanded;
   for (size_t i = 0; i < b.size() && !budget_.overflow; ++i) {

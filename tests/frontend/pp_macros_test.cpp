@@ -45,13 +45,16 @@ TEST(PreprocessMacrosTest, Variadic) {
       "#define P(fmt, ...) printf(fmt, __VA_ARGS__)\n"
       "#define G(fmt, args...) printf(fmt, args)\n"
       "#define C(fmt, ...) printf(fmt, ## __VA_ARGS__)\n"
-      "#define ALL(...) [__VA_ARGS__]\n");
+      "#define ALL(...) [__VA_ARGS__]\n"
+      "#define OPT(fmt, ...) f(fmt __VA_OPT__(,) __VA_ARGS__)\n");
   EXPECT_EQ(expand_macros("P(\"%d %d\", 1, 2)", m), "printf(\"%d %d\", 1, 2)");
   EXPECT_EQ(expand_macros("G(\"%d\", x)", m), "printf(\"%d\", x)");
   EXPECT_EQ(expand_macros("C(\"x\")", m), "printf(\"x\")");
   EXPECT_EQ(expand_macros("C(\"x\", 1)", m), "printf(\"x\",1)");
   EXPECT_EQ(expand_macros("ALL()", m), "[]");
   EXPECT_EQ(expand_macros("ALL(a, (b, c), d)", m), "[a, (b, c), d]");
+  EXPECT_EQ(expand_macros("OPT(x)", m), "f(x)");
+  EXPECT_EQ(expand_macros("OPT(x, 1, 2)", m), "f(x, 1, 2)");
 }
 
 TEST(PreprocessMacrosTest, StringifyAndPaste) {
