@@ -218,9 +218,28 @@ void Engine::note(const std::string &n) {
   if (note_set_.insert(n).second) out_.notes.push_back(n);
 }
 
+namespace {
+
+// True when name lies in one of the kernel source tree's include
+// directories (<linux/...>, <net/...>, <asm/...>): a header BTF stands in for.
+bool kernel_header(const std::string &name) {
+  static constexpr const char *kDirs[] = {
+      "linux", "net", "asm", "asm-generic", "uapi", "trace", "kvm", "crypto", "scsi", "sound", "media",
+      "drm", "rdma", "xen", "keys", "acpi", "clocksource", "dt-bindings", "misc", "soc", "target",
+      "video", "vdso", "pcmcia", "ras", "math-emu", "kunit", "cxl", "rv", "generated"};
+  size_t slash = name.find('/');
+  if (slash == std::string::npos) return false;
+  std::string top = name.substr(0, slash);
+  for (const char *d : kDirs)
+    if (top == d) return true;
+  return false;
+}
+
+}  // namespace
+
 void Engine::missing_header(const std::string &name, bool angled, const FileCtx &ctx, const Loc &loc) {
   std::string spelled = angled ? "<" + name + ">" : "\"" + name + "\"";
-  if (angled && opts_.have_btf) {
+  if (angled && opts_.have_btf && kernel_header(name)) {
     note(spelled + " is not installed; its types come from BTF");
     return;
   }

@@ -30,7 +30,7 @@ struct PreprocessOptions {
   // /usr/include/x86_64-linux-gnu, /usr/include, the kernel headers
   // directory when one is installed (/lib/modules/$(uname -r)/build/include...).
   std::vector<std::string> system_dirs;
-  bool have_btf = true;  // BPFTRACE_HAVE_BTF is defined; missing <...> headers are skipped
+  bool have_btf = true;  // BPFTRACE_HAVE_BTF is defined; missing kernel <linux/...>, <net/...> headers are skipped
   bool verbose = false;  // -v: note each header skipped
 };
 

@@ -336,11 +336,11 @@ TEST(PreprocessTest, MissingHeaderNoteWithBtf) {
   Diagnostics d;
   PreprocessOptions o;
   o.system_dirs = {"/nonexistent-dir"};
-  auto r = run("#include <net/sock.h>\nBEGIN {}\n", d, o);
+  auto r = run("#include <net/sock.h>\nBEGIN {}\n#include <linux/blkdev.h>\n#include <asm/x.h>\n", d, o);
   EXPECT_FALSE(d.has_errors()) << messages(d);
-  ASSERT_EQ(r.notes.size(), 1u);
+  ASSERT_EQ(r.notes.size(), 3u);
   EXPECT_EQ(r.notes[0], "<net/sock.h> is not installed; its types come from BTF");
-  EXPECT_EQ(r.text, "\nBEGIN {}\n");
+  EXPECT_EQ(r.text, "\nBEGIN {}\n\n\n");
 }
 
 TEST(PreprocessTest, MissingHeaderErrors) {
@@ -355,6 +355,11 @@ TEST(PreprocessTest, MissingHeaderErrors) {
     EXPECT_EQ(messages(d), "2:3: header \"missing.h\" not found\n");
     ASSERT_EQ(d.all()[0].hints.size(), 1u);
     EXPECT_NE(d.all()[0].hints[0].find(t / "inc"), std::string::npos);
+  }
+  {
+    Diagnostics d;  // with BTF, only kernel headers are skipped
+    run("#include <no/such_header.h>\n#include <nosuch.h>\n", d, o);
+    EXPECT_EQ(messages(d), "1:1: header <no/such_header.h> not found\n2:1: header <nosuch.h> not found\n");
   }
   {
     Diagnostics d;
