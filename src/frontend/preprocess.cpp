@@ -116,7 +116,7 @@ Engine::Engine(const PreprocessOptions &opts, Diagnostics &diags, bool expand_he
   // All of glibc's and the UAPI headers a script includes take ~0.2M steps;
   // kernel build headers a few million. 32M bounds a hostile header to seconds.
   budget_.max_work = size_t{32} << 20;
-  budget_.max_tokens = size_t{4} << 20;
+  budget_.max_tokens = size_t{1} << 20;  // per chunk between directives
   chain_ = opts.include_dirs;
   chain_.insert(chain_.end(), opts.system_dirs.begin(), opts.system_dirs.end());
   add_predefined(out_.macros, opts.have_btf);
