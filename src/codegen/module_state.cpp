@@ -176,6 +176,33 @@ llvm::Function *ModuleState::count_callback() {
   return count_cb;
 }
 
+llvm::Function *ModuleState::create_callback(const std::string &name, bool map_callback) {
+  auto *i64 = llvm::Type::getInt64Ty(llctx);
+  auto *ptr = llvm::PointerType::get(llctx, 0);
+  std::vector<llvm::Type *> params = map_callback ? std::vector<llvm::Type *>{ptr, ptr, ptr, ptr}
+                                                  : std::vector<llvm::Type *>{i64, ptr};
+  auto *fn = llvm::Function::Create(llvm::FunctionType::get(i64, params, false), llvm::GlobalValue::InternalLinkage,
+                                    name, *module);
+  fn->addFnAttr(llvm::Attribute::NoInline);
+  auto *long_ty = dib->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  auto *u64_ty = dib->createBasicType("unsigned long long", 64, llvm::dwarf::DW_ATE_unsigned);
+  auto *void_ptr = dib->createPointerType(nullptr, 64);
+  std::vector<const char *> names = map_callback ? std::vector<const char *>{"map", "key", "value", "ctx"}
+                                                 : std::vector<const char *>{"index", "ctx"};
+  std::vector<llvm::Metadata *> types{long_ty};
+  for (size_t i = 0; i < names.size(); i++) types.push_back(!map_callback && i == 0 ? static_cast<llvm::DIType *>(u64_ty) : void_ptr);
+  auto *sty = dib->createSubroutineType(dib->getOrCreateTypeArray(types));
+  auto *sp = dib->createFunction(file, name, name, file, 0, sty, 0, llvm::DINode::FlagPrototyped,
+                                 llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit |
+                                     llvm::DISubprogram::SPFlagOptimized);
+  for (unsigned i = 0; i < names.size(); i++) {
+    fn->getArg(i)->setName(names[i]);
+    dib->createParameterVariable(sp, names[i], i + 1, file, 0, llvm::cast<llvm::DIType>(types[i + 1]), true);
+  }
+  fn->setSubprogram(sp);
+  return fn;
+}
+
 void ModuleState::finalize() {
   // Programs that only print from BEGIN/END (drained right after each runs)
   // and aggregate in maps need no more than a small buffer.

@@ -149,7 +149,7 @@ class Printer {
       }
       case StmtKind::AssignVar: {
         const auto &a = as<AssignVar>(s);
-        line(d, assign_op(a.compound, a.op));
+        line(d, a.decl ? "let" : assign_op(a.compound, a.op));
         expr(*a.var, d + 1);
         expr(*a.value, d + 1);
         break;
@@ -180,6 +180,21 @@ class Printer {
         expr(*w.cond, d + 1);
         line(d + 1, "body");
         block(w.body, d + 2);
+        break;
+      }
+      case StmtKind::For: {
+        const auto &f = as<For>(s);
+        line(d, "for");
+        expr(*f.var, d + 1);
+        if (f.map) {
+          expr(*f.map, d + 1);
+        } else {
+          line(d + 1, "range");
+          expr(*f.start, d + 2);
+          expr(*f.end, d + 2);
+        }
+        line(d + 1, "body");
+        block(f.body, d + 2);
         break;
       }
       case StmtKind::Jump:
