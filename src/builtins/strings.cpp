@@ -9,12 +9,14 @@ namespace {
 
 // str($1) is the parameter's text, as in bpftrace, even when it reads as
 // a number ("42", or one too large for 64 bits); a missing one is "".
+// The text is cut to max_strlen - 1 bytes, as bpftrace does.
 Type str_of_positional(Sema &S, ast::Positional &p) {
   if (p.index < 1) return S.check(p);  // reports $0
   const auto &params = S.config().params;
   size_t n = static_cast<size_t>(p.index) <= params.size() ? params[p.index - 1].size() : 0;
   if (n > kMaxStringLiteral) return S.check(p);  // reports the length
-  p.type = Type::string(static_cast<uint32_t>(n) + 1);
+  // Like any str(), at most max_strlen bytes with the NUL (bpftrace 0.17 cuts $1 there too).
+  p.type = Type::string(std::min<uint32_t>(static_cast<uint32_t>(n) + 1, S.config().str_size));
   return p.type;
 }
 

@@ -29,7 +29,7 @@ class BtfTypes;       // frontend/sema/btf_types.h
 
 // Everything passes share: inputs, the artifacts so far, and diagnostics.
 struct PassContext {
-  const Config &config;
+  Config config;  // the command line's, then the program's config block (applied after parsing)
   SourceFile source;
   Diagnostics diags;
   std::unique_ptr<ast::Program> ast;        // Ast

@@ -1,6 +1,7 @@
 #include "pipeline/pass.h"
 
 #include "frontend/parser_driver.h"
+#include "frontend/settings.h"
 #include "frontend/sema/btf_types.h"
 
 namespace probe {
@@ -52,7 +53,9 @@ class ParsePass : public Pass {
   std::vector<Artifact> produces() const override { return {Artifact::Ast}; }
   bool run(PassContext &ctx) override {
     ctx.ast = parse_program(ctx.source, ctx.diags);
-    return ctx.ast != nullptr;
+    if (!ctx.ast) return false;
+    apply_config_block(ctx.ast->config, ctx.config, ctx.diags);
+    return !ctx.diags.has_errors();
   }
 };
 

@@ -252,6 +252,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   std::vector<int> fds;
   for (const auto &m : prog.maps) fds.push_back(obj.map_fd(m.bpf_name));
   Output out(out_fd, cfg.format, prog, fds);
+  out.set_cat_bytes_max(cfg.cat_bytes_max);
   out.set_buffering(buffer_mode(cfg.buffering, out_fd));
   out.set_value_context(make_value_context(prog, obj));
   MapFullMonitor full(prog.counts_map_full ? obj.map_fd(kMapFullMap) : -1, prog);
@@ -298,7 +299,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   (void)loop->drain();
   out.flush();          // what came before the warning, in order on a terminal
   full.final_report();  // before the maps, so the warning is next to what it is about
-  out.print_all_maps();
+  if (cfg.print_maps_on_exit) out.print_all_maps();  // config print_maps_on_exit = false: none
   if (out.map_read_failed()) failed = true;  // and END failing (above): exit 1 too
   loop->report_lost();
   if (!out.flush() || output_dead(out)) return output_failure_status(out);

@@ -2,6 +2,7 @@
 // and expands wildcards into one concrete program per match.
 #include <algorithm>
 
+#include "frontend/sema/sema.h"
 #include "pipeline/pass.h"
 #include "util/strings.h"
 
@@ -16,6 +17,57 @@ bool is_unimplemented_type(const std::string &n) {
   return std::find(std::begin(names), std::end(names), n) != std::end(names);
 }
 
+// The attach point with each $N replaced by positional parameter N ("" when
+// missing), as bpftrace does (`uprobe:$1:main`, `interval:s:$2`); quoted
+// parts are kept as written.
+std::string substitute_params(const std::string &raw, const std::vector<std::string> &params) {
+  std::string out;
+  bool quoted = false;
+  for (size_t i = 0; i < raw.size(); i++) {
+    char c = raw[i];
+    if (c == '"') quoted = !quoted;
+    if (c != '$' || quoted || i + 1 >= raw.size() || !isdigit(static_cast<unsigned char>(raw[i + 1]))) {
+      out += c;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < raw.size() && isdigit(static_cast<unsigned char>(raw[j]))) j++;
+    std::string digits = raw.substr(i + 1, j - i - 1);
+    size_t n = digits.size() > 9 ? 0 : std::stoul(digits);
+    if (n >= 1 && n <= params.size()) out += params[n - 1];
+    i = j - 1;
+  }
+  return out;
+}
+
+// unroll($N): the count becomes the parameter's number (0 when missing, as
+// bpftrace reads a missing one), so sema and the size budget see a constant.
+void resolve_unroll_params(ast::Block &b, const std::vector<std::string> &params) {
+  for (auto &s : b) {
+    switch (s->kind) {
+      case ast::StmtKind::Unroll: {
+        auto &u = ast::as<ast::Unroll>(*s);
+        if (u.count->kind == ast::ExprKind::Positional) {
+          const auto &p = ast::as<ast::Positional>(*u.count);
+          uint64_t v = 0;
+          if (!p.is_count && p.index >= 1 &&
+              (static_cast<size_t>(p.index) > params.size() || parse_param(params[p.index - 1], &v) == ParamKind::Integer))
+            u.count = std::make_unique<ast::Integer>(v, u.count->loc);
+        }
+        resolve_unroll_params(u.body, params);
+        break;
+      }
+      case ast::StmtKind::If:
+        resolve_unroll_params(ast::as<ast::If>(*s).then, params);
+        resolve_unroll_params(ast::as<ast::If>(*s).otherwise, params);
+        break;
+      case ast::StmtKind::While: resolve_unroll_params(ast::as<ast::While>(*s).body, params); break;
+      case ast::StmtKind::For: resolve_unroll_params(ast::as<ast::For>(*s).body, params); break;
+      default: break;
+    }
+  }
+}
+
 class ProbeSpecPass : public Pass {
  public:
   const char *name() const override { return "probe-spec"; }
@@ -26,6 +78,7 @@ class ProbeSpecPass : public Pass {
     int index = 0;
     for (auto &probe : ctx.ast->probes) {
       probe->index = index++;
+      resolve_unroll_params(probe->body, ctx.config.params);
       for (auto &ap : probe->attach_points) {
         // Resolving attach points can be slow (ELF symbol tables): once the
         // diagnostics cap is reached, the rest would only be dropped.
@@ -47,6 +100,7 @@ class ProbeSpecPass : public Pass {
 
  private:
   void expand_one(PassContext &ctx, ast::Probe &probe, ast::AttachPoint &ap) {
+    if (ap.raw.find('$') != std::string::npos) ap.raw = substitute_params(ap.raw, ctx.config.params);
     ap.parts = split_attach_point(ap.raw);
     const std::string &type = ap.parts[0];
     const ProbeProvider *prov = find_provider(type);
