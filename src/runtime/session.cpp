@@ -154,10 +154,30 @@ Status run_kind(const CompiledProgram &prog, BpfObject &obj, ProbeKind kind) {
   return Ok{};
 }
 
+// Kinds whose programs on one event the kernel runs last-attached first: a
+// uprobe's consumers (and a kprobe's aggregated handlers) are added at the
+// head of their list (6.1 and 6.18), tracepoints and raw tracepoints append.
+bool runs_last_attached_first(ProbeKind k) {
+  return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe || k == ProbeKind::Kprobe || k == ProbeKind::Kretprobe;
+}
+
+// The attach order that makes probes on one event run in the order they are
+// written (bpftrace's behaviour): kinds the kernel runs last-attached first
+// are attached in reverse, after the others.
+std::vector<const ProbeProgram *> attach_order(const CompiledProgram &prog) {
+  std::vector<const ProbeProgram *> order;
+  for (const auto &p : prog.probes)
+    if (!runs_last_attached_first(p.kind)) order.push_back(&p);
+  for (auto it = prog.probes.rbegin(); it != prog.probes.rend(); ++it)
+    if (runs_last_attached_first(it->kind)) order.push_back(&*it);
+  return order;
+}
+
 // Attaches every probe that is not BEGIN/END; links land in *links.
 Status attach_all(const CompiledProgram &prog, BpfObject &obj, const AttachFn &attach,
                   std::vector<BpfLink> *links) {
-  for (const auto &p : prog.probes) {
+  for (const ProbeProgram *pp : attach_order(prog)) {
+    const ProbeProgram &p = *pp;
     if (p.kind == ProbeKind::Begin || p.kind == ProbeKind::End) continue;
     if (g_stop) break;  // Ctrl-C while attaching: stop, then END and maps as usual
     bpf_program *bp = obj.find_program(p.prog_name);

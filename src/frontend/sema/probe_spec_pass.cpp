@@ -79,6 +79,10 @@ class ProbeSpecPass : public Pass {
     for (auto &probe : ctx.ast->probes) {
       probe->index = index++;
       resolve_unroll_params(probe->body, ctx.config.params);
+      if (probe->attach_points.size() > 1) {
+        if (!expand_several(ctx, *probe)) return false;
+        continue;
+      }
       for (auto &ap : probe->attach_points) {
         // Resolving attach points can be slow (ELF symbol tables): once the
         // diagnostics cap is reached, the rest would only be dropped.
@@ -86,7 +90,7 @@ class ProbeSpecPass : public Pass {
           ctx.diags.mark_stopped();
           return false;
         }
-        expand_one(ctx, *probe, *ap);
+        expand_one(ctx, *probe, *ap, ctx.diags);
       }
     }
     if (!ctx.diags.has_errors() && ctx.probes.size() > ctx.config.max_probes) {
@@ -99,31 +103,91 @@ class ProbeSpecPass : public Pass {
   }
 
  private:
-  void expand_one(PassContext &ctx, ast::Probe &probe, ast::AttachPoint &ap) {
+  // A probe with several attach points: one that does not exist on this
+  // system (a tracepoint, function or symbol that is not there) is a warning
+  // when others attach, as in bpftrace (config missing_probes: error refuses
+  // it, ignore says nothing); when none exists it is an error. False when
+  // the diagnostics cap was reached.
+  bool expand_several(PassContext &ctx, ast::Probe &probe) {
+    struct Outcome {
+      Diagnostics diags;
+      bool missing = false;
+    };
+    std::vector<Outcome> out(probe.attach_points.size());
+    size_t attached = 0;
+    for (size_t i = 0; i < probe.attach_points.size(); i++) {
+      if (ctx.diags.full()) {
+        ctx.diags.mark_stopped();
+        return false;
+      }
+      auto &ap = *probe.attach_points[i];
+      size_t before = ctx.probes.size();
+      expand_one(ctx, probe, ap, out[i].diags);
+      bool failed = out[i].diags.has_errors();
+      out[i].missing = failed && ctx.probes.size() == before && is_missing(ap, out[i].diags);
+      if (!failed) attached++;
+    }
+    const std::string &policy = ctx.config.missing_probes;
+    for (size_t i = 0; i < out.size(); i++) {
+      if (out[i].missing && attached > 0 && policy != "error") {
+        if (policy == "ignore") continue;
+        const Diagnostic &first = out[i].diags.all().front();
+        ctx.diags.warning(probe.attach_points[i]->loc, first.message);
+        ctx.diags.hint("the probe attaches to its other attach points (config missing_probes = error refuses this)");
+        continue;
+      }
+      for (const Diagnostic &d : out[i].diags.all()) {
+        if (d.severity == Severity::Warning) ctx.diags.warning(d.loc, d.message);
+        else if (d.has_loc) ctx.diags.error(d.loc, d.message);
+        else ctx.diags.error(d.message);
+        for (const auto &h : d.hints) ctx.diags.hint(h);
+      }
+    }
+    return true;
+  }
+
+  // True when ap failed because what it names does not exist here (not
+  // because it is malformed); wildcards that match nothing stay errors.
+  static bool is_missing(const ast::AttachPoint &ap, const Diagnostics &d) {
+    if (ap.raw.find_first_of("*?[") != std::string::npos) return false;
+    static const char *const phrases[] = {"no such file", "not found", "not traceable", "no function",
+                                          "no raw tracepoint named", "does not exist", "cannot find",
+                                          "no traceable kernel function", "no symbol"};
+    for (const Diagnostic &e : d.all()) {
+      if (e.severity != Severity::Error) continue;
+      std::string m = e.message;
+      for (char &c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (const char *p : phrases)
+        if (m.find(p) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  void expand_one(PassContext &ctx, ast::Probe &probe, ast::AttachPoint &ap, Diagnostics &diags) {
     if (ap.raw.find('$') != std::string::npos) ap.raw = substitute_params(ap.raw, ctx.config.params);
     ap.parts = split_attach_point(ap.raw);
     const std::string &type = ap.parts[0];
     const ProbeProvider *prov = find_provider(type);
     if (!prov) {
       if (is_unimplemented_type(type)) {
-        ctx.diags.error(ap.loc, "probe type '" + type + "' is not implemented yet");
-        ctx.diags.hint("this build supports " + join(provider_names(), ", "));
+        diags.error(ap.loc, "probe type '" + type + "' is not implemented yet");
+        diags.hint("this build supports " + join(provider_names(), ", "));
         return;
       }
-      ctx.diags.error(ap.loc, "unknown probe type '" + type + "'");
+      diags.error(ap.loc, "unknown probe type '" + type + "'");
       auto pn = provider_names();
       std::vector<std::string> names(pn.begin(), pn.end());
       std::string near = closest(type, names);
       if (!near.empty())
-        ctx.diags.hint("did you mean '" + near + "'?");
+        diags.hint("did you mean '" + near + "'?");
       else
-        ctx.diags.hint("probe types are " + join(provider_names(), ", "));
+        diags.hint("probe types are " + join(provider_names(), ", "));
       return;
     }
     ap.provider = std::string(prov->name());
     size_t first = ctx.probes.size();
     ExpandEnv env{ctx.config, ctx.btf()};
-    prov->expand(ap, env, ctx.diags, ctx.probes);
+    prov->expand(ap, env, diags, ctx.probes);
     for (size_t i = first; i < ctx.probes.size(); i++) {
       ctx.probes[i].provider = prov;
       ctx.probes[i].probe_index = probe.index;
