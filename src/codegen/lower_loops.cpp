@@ -3,9 +3,12 @@
 // a context struct on the caller's stack:
 //   [0] the probe's context pointer   [1] pointer to the "return now" flag
 //   [2] the range's start             [3 + i] pointer to variable i's slot
-// so the body reads and writes the probe's variables in place and can end
-// the probe (return, exit()).
+// so the body reads and writes the probe's variables and can end the probe
+// (return, exit()). While the outermost loop runs, the variables live in
+// the program's entry of the loop_vars map (see ModuleState::loop_vars_map).
 #include <llvm/IR/Constants.h>
+
+#include <map>
 
 #include "codegen/lowering.h"
 #include "codegen/module_state.h"
@@ -18,18 +21,43 @@ constexpr uint64_t kCtxSlot = 0, kFlagSlot = 8, kStartSlot = 16, kFirstVar = 24;
 }  // namespace
 
 void Lowering::lower_for(const ast::For &f) {
+  if (in_callback_) return lower_loop_call(f, vars_);  // already in the loop_vars area
+  // The variables move to this program's loop_vars entry for the loop and
+  // come back after it: the callback reads and writes them there.
+  llvm::Value *key = temp(4, "lvkey");
+  auto index = static_cast<uint32_t>(&probe_ - ms_.pass.probes.data());
+  b_->CreateStore(llvm::ConstantInt::get(i32(), index), key);
+  llvm::Value *area = helper(BPF_FUNC_map_lookup_elem, ptr(), {ms_.loop_vars_map(), key});
+  if_then(b_->CreateIsNotNull(area), [&] {
+    std::map<std::string, llvm::Value *> moved;
+    uint64_t off = 0;
+    for (const auto &[name, type] : var_types_) {
+      uint32_t size = std::max<uint32_t>(8, (storage_size(type) + 7) / 8 * 8);
+      moved[name] = gep(area, off);
+      copy(moved[name], var_slot(name), std::max<uint32_t>(8, storage_size(type)));
+      off += size;
+    }
+    lower_loop_call(f, moved);
+    for (const auto &[name, type] : var_types_)
+      copy(var_slot(name), moved[name], std::max<uint32_t>(8, storage_size(type)));
+    llvm::Value *flag = b_->CreateLoad(i64(), loop_flag_);
+    if_then(b_->CreateICmpNE(flag, const_i64(0)), [&] { return_from_probe(); });
+  });
+}
+
+void Lowering::lower_loop_call(const ast::For &f, const std::map<std::string, llvm::Value *> &vars) {
   llvm::Value *cbctx = temp(static_cast<uint32_t>(kFirstVar + 8 * var_types_.size()), "forctx");
   b_->CreateStore(ctx_, gep(cbctx, kCtxSlot));
   llvm::Value *flag = ret_flag_;
   if (!in_callback_) {  // the outermost loop owns the flag
-    flag = temp(8, "ret");
+    flag = loop_flag_ = temp(8, "ret");
     store_i64(const_i64(0), flag);
   }
   b_->CreateStore(flag, gep(cbctx, kFlagSlot));
   store_i64(const_i64(0), gep(cbctx, kStartSlot));
   uint64_t off = kFirstVar;
   for (const auto &[name, type] : var_types_) {
-    b_->CreateStore(var_slot(name), gep(cbctx, off));
+    b_->CreateStore(vars.at(name), gep(cbctx, off));
     off += 8;
   }
   std::string name = probe_.prog.prog_name + "_for" + std::to_string(ms_.callbacks++);
@@ -49,16 +77,20 @@ void Lowering::lower_for(const ast::For &f) {
     bool sign = f.var->type.is_signed;
     llvm::Value *more = sign ? b_->CreateICmpSGT(end, start) : b_->CreateICmpUGT(end, start);
     llvm::Value *n = b_->CreateSelect(more, b_->CreateSub(end, start), const_i64(0));
-    // The verifier inlines bpf_loop when it can prove the flags are 0; a
-    // bpf_loop inlined inside another's callback makes 6.x kernels fail
-    // ("verifier bug: No program to jit"). Inside a callback the flags are
-    // the NUMA node's sign bit: 0 at run time, unknown to the verifier.
-    llvm::Value *flags = const_i64(0);
-    flags = b_->CreateLShr(helper(BPF_FUNC_get_numa_node_id, i64(), {}), const_i64(63));
-    helper(BPF_FUNC_loop, i64(), {n, cb, cbctx, flags});
+    // The verifier inlines bpf_loop when it can prove the flags are 0, and an
+    // inlined bpf_loop whose callback holds another bpf_loop makes 6.18 fail
+    // ("verifier bug: No program to jit"): the flags are the NUMA node's sign
+    // bit, 0 at run time and unknown to the verifier.
+    // No call at all for an empty range: a bpf_loop the verifier knows runs 0
+    // times leaves its callback unvisited, and 6.18 then fails the same way.
+    if_then(b_->CreateICmpNE(n, const_i64(0)), [&] {
+      llvm::Value *flags = b_->CreateLShr(helper(BPF_FUNC_get_numa_node_id, i64(), {}), const_i64(63));
+      helper(BPF_FUNC_loop, i64(), {n, cb, cbctx, flags});
+    });
   }
-  // return or exit() inside the body: the probe ends here too.
-  if_then(b_->CreateICmpNE(b_->CreateLoad(i64(), flag), const_i64(0)), [&] { return_from_probe(); });
+  // return or exit() inside a nested loop's body: this callback stops too.
+  if (in_callback_)
+    if_then(b_->CreateICmpNE(b_->CreateLoad(i64(), flag), const_i64(0)), [&] { return_from_probe(); });
 }
 
 void Lowering::lower_callback(llvm::Function *cb, const ast::For &f) {

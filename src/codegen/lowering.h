@@ -119,6 +119,8 @@ class Lowering {
   // context and variables through pointers in a context struct on this stack.
   void lower_for(const ast::For &f);
   void lower_callback(llvm::Function *cb, const ast::For &f);
+  // Builds the context struct (variables at `vars`), the callback, and the helper call.
+  void lower_loop_call(const ast::For &f, const std::map<std::string, llvm::Value *> &vars);
   // Counts a -E2BIG `ret` of an update of map_id, branch-free, in a stack slot of this run.
   void count_map_full(int map_id, llvm::Value *ret);
   // At the exit block: adds each non-zero run count to kMapFullMap (one branch per map).
@@ -157,6 +159,7 @@ class Lowering {
   bool in_callback_ = false;
   llvm::Value *ret_flag_ = nullptr;
   llvm::BasicBlock *cb_stop_ = nullptr;
+  llvm::Value *loop_flag_ = nullptr;  // the outermost loop's "return now" flag (a stack slot)
   // Per map id: this run's updates refused by a full map (an i64 stack slot; flushed at exit).
   std::map<int, llvm::Value *> full_counts_;
 };

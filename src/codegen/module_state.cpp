@@ -146,6 +146,20 @@ llvm::GlobalVariable *ModuleState::zeros_map() {
   return zeros;
 }
 
+llvm::GlobalVariable *ModuleState::loop_vars_map() {
+  if (!loop_vars) {
+    uint32_t size = 8;
+    for (const auto &vars : pass.var_types) {
+      uint32_t total = 0;
+      for (const auto &[name, type] : vars) total += std::max<uint32_t>(8, (storage_size(type) + 7) / 8 * 8);
+      size = std::max(size, total);
+    }
+    uint32_t entries = std::max<uint32_t>(1, static_cast<uint32_t>(pass.probes.size()));
+    loop_vars = define_map(kLoopVarsMap, BPF_MAP_TYPE_PERCPU_ARRAY, entries, 4, size);
+  }
+  return loop_vars;
+}
+
 llvm::Function *ModuleState::count_callback() {
   if (count_cb) return count_cb;
   auto *i64 = llvm::Type::getInt64Ty(llctx);
