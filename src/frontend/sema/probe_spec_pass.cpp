@@ -114,18 +114,23 @@ class ProbeSpecPass : public Pass {
       bool missing = false;
     };
     std::vector<Outcome> out(probe.attach_points.size());
-    size_t attached = 0;
+    size_t attached = 0, failed = 0;
+    bool stopped = false;
     for (size_t i = 0; i < probe.attach_points.size(); i++) {
-      if (ctx.diags.full()) {
-        ctx.diags.mark_stopped();
-        return false;
+      // Resolving attach points can be slow (ELF symbol tables): past the
+      // diagnostics cap the rest would only be dropped.
+      if (ctx.diags.full() || failed >= ctx.diags.max_diagnostics()) {
+        out.resize(i);
+        stopped = true;
+        break;
       }
       auto &ap = *probe.attach_points[i];
       size_t before = ctx.probes.size();
       expand_one(ctx, probe, ap, out[i].diags);
-      bool failed = out[i].diags.has_errors();
-      out[i].missing = failed && ctx.probes.size() == before && is_missing(ap, out[i].diags);
-      if (!failed) attached++;
+      bool failed_here = out[i].diags.has_errors();
+      out[i].missing = failed_here && ctx.probes.size() == before && is_missing(ap, out[i].diags);
+      if (!failed_here) attached++;
+      else failed++;
     }
     const std::string &policy = ctx.config.missing_probes;
     for (size_t i = 0; i < out.size(); i++) {
@@ -143,7 +148,8 @@ class ProbeSpecPass : public Pass {
         for (const auto &h : d.hints) ctx.diags.hint(h);
       }
     }
-    return true;
+    if (stopped) ctx.diags.mark_stopped();
+    return !stopped;
   }
 
   // True when ap failed because what it names does not exist here (not
