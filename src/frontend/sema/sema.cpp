@@ -189,10 +189,10 @@ void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
 void Sema::check_assign_var(ast::AssignVar &a) {
   if (a.decl) return check_let(a);
   Type v = check(*a.value);
-  if (v.kind == TypeKind::None) return;
   // A name no `let` declared is probe-wide, as in bpftrace 0.17: its first assignment creates it.
   if (!bind_var(*a.var, false)) {
     if (a.compound) {
+      if (v.kind == TypeKind::None) return;
       diags().error(a.var->loc, "undefined variable '" + a.var->source_name + "'");
       diags().hint("assign it before updating it, e.g. `" + a.var->source_name + " = 0;`");
       return;
@@ -201,6 +201,11 @@ void Sema::check_assign_var(ast::AssignVar &a) {
   }
   const std::string &name = a.var->name;
   auto it = vars_->find(name);
+  if (v.kind == TypeKind::None) {
+    // The value's error is reported; uses of the variable are not errors too.
+    if (it == vars_->end() && !a.compound) (*vars_)[name] = Type::none();
+    return;
+  }
   if (a.compound) {
     if (it == vars_->end()) {
       diags().error(a.var->loc, "undefined variable '" + name + "'");
@@ -224,7 +229,7 @@ void Sema::check_assign_var(ast::AssignVar &a) {
   // and str($p)); everything else is stored widened like map values.
   Type st = v.is(TypeKind::Pointer) ? v : storage_type(v);
   if (!check_value_size(st, a.value->loc, "the value of '" + a.var->source_name + "'")) return;
-  if (it == vars_->end()) {
+  if (it == vars_->end() || it->second.kind == TypeKind::None) {
     (*vars_)[name] = st;
   } else if (!compatible(it->second, st)) {
     diags().error(a.loc, "variable '" + a.var->source_name + "' holds " + it->second.to_string() +
