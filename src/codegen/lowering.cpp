@@ -343,8 +343,13 @@ static llvm::Value *apply_op(llvm::IRBuilder<> &b, ast::BinOp op, llvm::Value *l
 }
 
 void Lowering::lower_assign_var(const ast::AssignVar &a) {
+  if (a.implicit_value && !var_types_.count(a.var->name)) return;  // `let $x;` never used
   llvm::Value *slot = var_slot(a.var->name);
   const Type &vt = var_types_.at(a.var->name);
+  if (a.implicit_value) {  // `let $x;`: zero, whatever type its first assignment gave it
+    zero(slot, std::max<uint32_t>(8, storage_size(vt)));
+    return;
+  }
   if (a.compound) {
     llvm::Value *cur = b_->CreateLoad(i64(), slot);
     llvm::Value *rhs = value(*a.value);

@@ -209,6 +209,7 @@ struct AssignVar : Stmt {
   ExprPtr value;  // `let $x;` holds a 0 (or "" for `: string`) the parser supplies
   bool compound = false;
   bool decl = false;  // `let`: declares $x in the enclosing block (an error if already visible)
+  bool implicit_value = false;  // `let $x;`: no value and no type; the first assignment types it (0 until then)
   BinOp op = BinOp::Add;
   AssignVar(std::unique_ptr<Variable> v, ExprPtr e, Loc l)
       : Stmt(StmtKind::AssignVar, l), var(std::move(v)), value(std::move(e)) {}

@@ -19,6 +19,8 @@ bool Sema::bind_var(ast::Variable &v, bool report) {
   std::string slot = resolve_var(v.source_name);
   if (!slot.empty()) {
     v.name = slot;
+    // `let $x;` read before any assignment: the int64 0 it starts as.
+    if (report && !vars_->count(slot)) (*vars_)[slot] = Type::integer(8, true);
     return true;
   }
   if (!report) return false;
@@ -61,6 +63,7 @@ void Sema::check_let(ast::AssignVar &a) {
   slots_[slot] = a.var->loc;
   scopes_.back()[source] = slot;
   a.var->name = slot;
+  if (a.implicit_value) return;  // `let $x;`: typed by its first assignment (or read as an int64 0)
   if (v.kind == TypeKind::None) return;
   if (v.is(TypeKind::Void) || v.is_aggregation() || !storable(v)) {
     diags().error(a.value->loc, "cannot assign a value of type " + v.to_string() + " to a variable");
