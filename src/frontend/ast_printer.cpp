@@ -219,6 +219,8 @@ class Printer {
   void program(const Program &p) {
     line(0, "Program");
     for (const auto &pre : p.preamble) line(1, "preamble: " + pre);
+    for (const auto &c : p.config)
+      line(1, "config: " + c.key + " = " + (c.is_string ? "\"" + escape(c.value) + "\"" : c.value));
     for (const auto &probe : p.probes) {
       for (const auto &ap : probe->attach_points) line(1, ap->raw);
       if (probe->predicate) {

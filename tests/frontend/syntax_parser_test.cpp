@@ -94,6 +94,8 @@ TEST(SyntaxParser, ConfigBlock) {
   EXPECT_EQ(p->config[1].loc.begin.line, 3);
   EXPECT_EQ(p->config[1].value_loc.begin.column, 16);
   ASSERT_EQ(p->probes.size(), 1u);
+  EXPECT_EQ(dump_of("config = { max_strlen = 8; license = \"GPL\" } BEGIN { }"),
+            "Program\n config: max_strlen = 8\n config: license = \"GPL\"\n BEGIN\n");
 }
 
 TEST(SyntaxParser, ConfigBlockForms) {
