@@ -155,10 +155,12 @@ Status run_kind(const CompiledProgram &prog, BpfObject &obj, ProbeKind kind) {
 }
 
 // Kinds whose programs on one event the kernel runs last-attached first: a
-// uprobe's consumers (and a kprobe's aggregated handlers) are added at the
-// head of their list (6.1 and 6.18), tracepoints and raw tracepoints append.
+// uprobe's consumers, a kprobe's aggregated handlers and a BPF trampoline's
+// programs are added at the head of their list (6.1 and 6.18: corpus
+// order_*); tracepoints and raw tracepoints append.
 bool runs_last_attached_first(ProbeKind k) {
-  return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe || k == ProbeKind::Kprobe || k == ProbeKind::Kretprobe;
+  return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe || k == ProbeKind::Kprobe ||
+         k == ProbeKind::Kretprobe || k == ProbeKind::Fentry || k == ProbeKind::Fexit;
 }
 
 // The attach order that makes probes on one event run in the order they are
