@@ -39,7 +39,8 @@ ScriptTypes &TypeEnv::headers() {
     headers_parsed_ = true;
     Diagnostics ignored;  // tolerant: a header's oddities are never the user's error
     for (const auto &h : header_texts_)
-      headers_.add(h.text, Loc{}, false, ignored, [this](const std::string &n) { return outer_type(n, false); });
+      headers_.add(h.text, Loc{}, false, ignored, [this](const std::string &n) { return outer_type(n, false); },
+                   [this](const std::string &n) { return constant_value(n); });
   }
   return headers_;
 }
@@ -67,7 +68,8 @@ const Macro *TypeEnv::macro(const std::string &name) {
 }
 
 void TypeEnv::declare(const std::string &text, const Loc &at) {
-  script_.add(text, at, true, diags_, [this](const std::string &n) { return outer_type(n, true); });
+  script_.add(text, at, true, diags_, [this](const std::string &n) { return outer_type(n, true); },
+              [this](const std::string &n) { return constant_value(n); });
 }
 
 Result<Type> TypeEnv::type(const std::string &name) {
@@ -87,6 +89,12 @@ Result<std::shared_ptr<const Record>> TypeEnv::record(const std::string &name) {
   if (auto r = headers().record(full)) return r;
   if (!btf_.available()) return btf_.error();
   return btf_.record(name);
+}
+
+std::optional<int64_t> TypeEnv::constant_value(const std::string &name) {
+  auto c = constant(name);
+  if (!c) return std::nullopt;
+  return c->value;
 }
 
 std::optional<TypeEnv::Constant> TypeEnv::constant(const std::string &name) {

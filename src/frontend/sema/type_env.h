@@ -48,6 +48,8 @@ class TypeEnv : public NameEnv {
   // Looks name up as an enumerator of the script, a macro constant, an
   // enumerator of an included header, of BTF, then in the system headers.
   std::optional<Constant> constant(const std::string &name);
+  // Just the value, for array sizes in C declarations (`char comm[TASK_COMM_LEN]`).
+  std::optional<int64_t> constant_value(const std::string &name);
 
  private:
   // The headers' declarations, parsed (tolerantly) on first use.
