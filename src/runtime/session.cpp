@@ -157,10 +157,10 @@ Status run_kind(const CompiledProgram &prog, BpfObject &obj, ProbeKind kind) {
 // Kinds whose programs on one event the kernel runs last-attached first: a
 // uprobe's consumers, a kprobe's aggregated handlers and a BPF trampoline's
 // programs are added at the head of their list (6.1 and 6.18: corpus
-// order_*); tracepoints and raw tracepoints append.
+// order_*); tracepoints, raw tracepoints and kretprobes (6.1) run in attach order.
 bool runs_last_attached_first(ProbeKind k) {
-  return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe || k == ProbeKind::Kprobe ||
-         k == ProbeKind::Kretprobe || k == ProbeKind::Fentry || k == ProbeKind::Fexit;
+  return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe || k == ProbeKind::Kprobe || k == ProbeKind::Fentry ||
+         k == ProbeKind::Fexit;
 }
 
 // The attach order that makes probes on one event run in the order they are
