@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include <map>
+
 #include <bpf/bpf.h>
 
 #include <signal.h>
@@ -164,14 +166,26 @@ bool runs_last_attached_first(ProbeKind k) {
 }
 
 // The attach order that makes probes on one event run in the order they are
-// written (bpftrace's behaviour): kinds the kernel runs last-attached first
-// are attached in reverse, after the others.
+// written (bpftrace's behaviour): source order, except that programs of a
+// kind the kernel runs last-attached first, on the same target, trade
+// places so the last of them attaches first.
 std::vector<const ProbeProgram *> attach_order(const CompiledProgram &prog) {
   std::vector<const ProbeProgram *> order;
-  for (const auto &p : prog.probes)
-    if (!runs_last_attached_first(p.kind)) order.push_back(&p);
-  for (auto it = prog.probes.rbegin(); it != prog.probes.rend(); ++it)
-    if (runs_last_attached_first(it->kind)) order.push_back(&*it);
+  for (const auto &p : prog.probes) order.push_back(&p);
+  std::map<std::string, std::vector<size_t>> groups;  // same kind and target -> positions
+  for (size_t i = 0; i < order.size(); i++) {
+    const ProbeProgram &p = *order[i];
+    if (!runs_last_attached_first(p.kind)) continue;
+    std::string key = std::to_string(static_cast<int>(p.kind)) + '\n' + p.path + '\n' + p.func + '\n' +
+                      std::to_string(p.offset);
+    for (const auto &f : p.funcs) key += '\n' + f;
+    groups[key].push_back(i);
+  }
+  for (const auto &[key, pos] : groups) {
+    std::vector<const ProbeProgram *> members;
+    for (size_t i : pos) members.push_back(order[i]);
+    for (size_t k = 0; k < pos.size(); k++) order[pos[k]] = members[pos.size() - 1 - k];
+  }
   return order;
 }
 
