@@ -235,6 +235,14 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     return b_->CreateLoad(i64(), slot);
   }
   llvm::Value *l = value(*e.lhs), *r = value(*e.rhs);
+  if (e.type.is(TypeKind::Pointer)) {  // p + n, n + p, p - n: n elements of the pointee
+    llvm::Value *bytes = const_i64(pointee_size(e.type));
+    if (e.lhs->type.is(TypeKind::Pointer))
+      r = b_->CreateMul(r, bytes);
+    else
+      l = b_->CreateMul(l, bytes);
+    return e.op == BinOp::Sub ? b_->CreateSub(l, r) : b_->CreateAdd(l, r);
+  }
   bool sign = e.lhs->type.is_int() && e.rhs->type.is_int() && e.lhs->type.is_signed && e.rhs->type.is_signed;
   auto cmp = [&](llvm::CmpInst::Predicate s, llvm::CmpInst::Predicate u) {
     return b_->CreateZExt(b_->CreateICmp(sign ? s : u, l, r), i64());
@@ -271,8 +279,10 @@ llvm::Value *Lowering::lower_incdec(ast::Unop &e) {
   if (e.operand->kind == ast::ExprKind::Variable) {
     auto &v = ast::as<ast::Variable>(*e.operand);
     llvm::Value *slot = var_slot(v.name);
+    const Type &vt = var_types_.at(v.name);
+    if (vt.is(TypeKind::Pointer)) delta = b_->CreateMul(delta, const_i64(pointee_size(vt)));  // $p++: one element
     llvm::Value *old = b_->CreateLoad(i64(), slot);
-    llvm::Value *nv = normalize(b_->CreateAdd(old, delta), var_types_.at(v.name));
+    llvm::Value *nv = normalize(b_->CreateAdd(old, delta), vt);
     store_i64(nv, slot);
     return post ? old : nv;
   }
@@ -400,7 +410,21 @@ llvm::Value *Lowering::read_int(llvm::Value *addr, const Type &t, AddrSpace as, 
   return normalize(b_->CreateLoad(i64(), slot), t);
 }
 
+// Where member e.field ($t.N) of the tuple e.base sits: the tuple's storage plus N's offset.
+llvm::Value *Lowering::tuple_member_address(ast::FieldAccess &e) {
+  size_t i = std::strtoul(e.field.c_str(), nullptr, 10);  // sema checked the index
+  return gep(address(*e.base), tuple_offset(layout_of(*e.base), i));
+}
+
+const Type &Lowering::layout_of(const ast::Expr &e) const {
+  // A variable's slot has its final type: later assignments may widen its
+  // strings after this use was typed.
+  if (e.kind == ast::ExprKind::Variable) return var_types_.at(ast::as<ast::Variable>(e).name);
+  return e.type;
+}
+
 llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
+  if (e.base->type.is(TypeKind::Tuple)) return b_->CreateLoad(i64(), tuple_member_address(e));
   if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {
     const Field &f = args_field(probe_, e.field);
     if (probe_.u64_slots) return normalize(b_->CreateLoad(i64(), gep(ctx_, f.offset)), *f.type);
@@ -416,6 +440,10 @@ llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
 }
 
 void Lowering::store_field_into(ast::FieldAccess &e, llvm::Value *dst) {
+  if (e.base->type.is(TypeKind::Tuple)) {
+    copy(dst, tuple_member_address(e), storage_size(e.type));
+    return;
+  }
   if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {
     const Field &f = args_field(probe_, e.field);
     // Tracepoint context is readable directly; copy in aligned pieces.

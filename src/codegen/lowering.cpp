@@ -315,6 +315,7 @@ void Lowering::lower_assign_var(const ast::AssignVar &a) {
   if (a.compound) {
     llvm::Value *cur = b_->CreateLoad(i64(), slot);
     llvm::Value *rhs = value(*a.value);
+    if (vt.is(TypeKind::Pointer)) rhs = b_->CreateMul(rhs, const_i64(pointee_size(vt)));  // $p += n: n elements
     store_i64(normalize(apply_op(*b_, a.op, cur, rhs, vt.is_signed), vt), slot);
     return;
   }

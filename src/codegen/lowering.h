@@ -131,6 +131,10 @@ class Lowering {
   llvm::Value *string_equal(ast::Expr &a, ast::Expr &b);
   llvm::Value *truthy(llvm::Value *v);
   void store_field_into(ast::FieldAccess &e, llvm::Value *dst);
+  // Pointer to member N of a tuple expression's storage ($t.N).
+  llvm::Value *tuple_member_address(ast::FieldAccess &e);
+  // The storage layout of e's value (a variable's final type, else e.type).
+  const Type &layout_of(const ast::Expr &e) const;
   // Address (i64) of a field / of a record-typed expression, and where it lives.
   llvm::Value *field_address(ast::FieldAccess &e, AddrSpace *as);
   llvm::Value *record_address(ast::Expr &e, AddrSpace *as);

@@ -189,7 +189,9 @@ void Sema::check_assign_var(ast::AssignVar &a) {
       diags().hint("assign it before updating it, e.g. `" + name + " = 0;`");
       return;
     }
-    if (!it->second.is_int() || !v.is_integral()) {
+    bool moves_pointer = it->second.is(TypeKind::Pointer) && v.is_int() &&
+                         (a.op == ast::BinOp::Add || a.op == ast::BinOp::Sub);  // $p += 2
+    if ((!it->second.is_int() || !v.is_integral()) && !moves_pointer) {
       diags().error(a.loc, std::string("'") + ast::to_string(a.op) + "=' needs integers, not " +
                                it->second.to_string() + " and " + v.to_string());
       return;

@@ -69,6 +69,9 @@ class Sema {
   void check_assign_map(ast::AssignMap &a);
   void check_assign_var(ast::AssignVar &a);
   Type check_binop(ast::Binop &b);
+  Type check_pointer_binop(ast::Binop &b, const Type &l, const Type &r);
+  // p with its pointee's size known (a struct named in a tracepoint format is resolved).
+  Type sized_pointer(const Type &p, const Loc &loc);
   Type check_unop(ast::Unop &u);
   Type check_ternary(ast::Ternary &t);
   Type check_field(ast::FieldAccess &f);

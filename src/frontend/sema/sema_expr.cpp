@@ -1,5 +1,6 @@
 // Type inference for expressions; builtins dispatch through the registry.
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 
@@ -268,6 +269,7 @@ Type Sema::check_binop(ast::Binop &b) {
                              l.to_string() + " and " + r.to_string());
     return Type::none();
   }
+  if (l.is(TypeKind::Pointer) || r.is(TypeKind::Pointer)) return check_pointer_binop(b, l, r);
   switch (b.op) {
     case ast::BinOp::Eq:
     case ast::BinOp::Ne:
@@ -285,6 +287,41 @@ Type Sema::check_binop(ast::Binop &b) {
   return Type::integer(8, sign);
 }
 
+Type Sema::sized_pointer(const Type &p, const Loc &loc) {
+  if (!p.elem || !p.elem->is(TypeKind::Record) || p.elem->size) return p;
+  auto rec = resolve_record(*p.elem, loc);  // a struct known by name only (tracepoint formats)
+  if (!rec) return Type::none();
+  Type t = p;
+  t.elem = std::make_shared<const Type>(Type::record_of(rec));
+  return t;
+}
+
+// As bpftrace: a pointer plus or minus an integer is a pointer moved by
+// that many elements; pointers compare with anything integral; no other
+// arithmetic (cast to an integer type first).
+Type Sema::check_pointer_binop(ast::Binop &b, const Type &l, const Type &r) {
+  using ast::BinOp;
+  switch (b.op) {
+    case BinOp::Eq: case BinOp::Ne: case BinOp::Lt: case BinOp::Le:
+    case BinOp::Gt: case BinOp::Ge: case BinOp::LAnd: case BinOp::LOr:
+      return Type::integer(8, false);
+    case BinOp::Add:
+      if (l.is(TypeKind::Pointer) && r.is_int()) return sized_pointer(l, b.loc);
+      if (r.is(TypeKind::Pointer) && l.is_int()) return sized_pointer(r, b.loc);
+      break;
+    case BinOp::Sub:
+      if (l.is(TypeKind::Pointer) && r.is_int()) return sized_pointer(l, b.loc);
+      break;
+    default: break;
+  }
+  diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' cannot combine " +
+                           l.to_string() + " and " + r.to_string());
+  diags().hint(b.op == BinOp::Add || b.op == BinOp::Sub
+                   ? "a pointer moves by an integer number of elements (p + 1); cast to uint64 for byte arithmetic"
+                   : "cast the pointer to an integer first, e.g. (uint64)p");
+  return Type::none();
+}
+
 Type Sema::check_unop(ast::Unop &u) {
   using ast::UnOp;
   if (u.op == UnOp::PreInc || u.op == UnOp::PreDec || u.op == UnOp::PostInc || u.op == UnOp::PostDec) {
@@ -297,8 +334,8 @@ Type Sema::check_unop(ast::Unop &u) {
         diags().hint("assign it before updating it, e.g. `" + v.name + " = 0;`");
         return Type::none();
       }
-      if (!it->second.is_int()) {
-        diags().error(u.loc, std::string("'") + ast::to_string(u.op) + "' needs an integer, not " + it->second.to_string());
+      if (!it->second.is_int() && !it->second.is(TypeKind::Pointer)) {
+        diags().error(u.loc, std::string("'") + ast::to_string(u.op) + "' needs an integer or a pointer, not " + it->second.to_string());
         return Type::none();
       }
       v.type = it->second;
@@ -333,7 +370,7 @@ Type Sema::check_unop(ast::Unop &u) {
     diags().error(u.loc, "taking an address with '&' is not supported");
     return Type::none();
   }
-  if (!t.is_integral()) {
+  if (!t.is_integral() || (t.is(TypeKind::Pointer) && u.op != UnOp::LNot)) {
     diags().error(u.loc, std::string("operator '") + ast::to_string(u.op) + "' needs an integer, not " + t.to_string());
     return Type::none();
   }
@@ -371,9 +408,32 @@ std::shared_ptr<const Record> Sema::resolve_record(const Type &t, const Loc &loc
   return *r;
 }
 
+// $t.N: member N of a tuple (its storage type).
+static Type tuple_member(Sema &S, ast::FieldAccess &f, const Type &b) {
+  if (f.arrow) {
+    S.diags().error(f.loc, "a tuple's members are read with '.', not '->'");
+    S.diags().hint("write e.g. `$t." + f.field + "`");
+    return Type::none();
+  }
+  char *end = nullptr;
+  unsigned long i = std::strtoul(f.field.c_str(), &end, 10);
+  if (f.field.empty() || *end != '\0' || !std::isdigit(static_cast<unsigned char>(f.field[0]))) {
+    S.diags().error(f.loc, "a tuple has no field '" + f.field + "'");
+    S.diags().hint("its members are numbered: `$t.0` .. `$t." + std::to_string(b.fields.size() - 1) + "`");
+    return Type::none();
+  }
+  if (i >= b.fields.size()) {
+    S.diags().error(f.loc, "tuple index " + f.field + " is out of range for " + b.to_string() + " (" +
+                               std::to_string(b.fields.size()) + " members)");
+    return Type::none();
+  }
+  return b.fields[i];
+}
+
 Type Sema::check_field(ast::FieldAccess &f) {
   Type b = check(*f.base);
   if (b.kind == TypeKind::None) return b;
+  if (b.is(TypeKind::Tuple)) return tuple_member(*this, f, b);
   std::shared_ptr<const Record> rec;
   if (b.is(TypeKind::Record)) {
     bool is_args = f.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*f.base).name == "args";
