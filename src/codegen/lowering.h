@@ -21,6 +21,12 @@ namespace probe {
 
 class ModuleState;  // codegen/module_state.h: module-wide LLVM objects
 
+// Bytes of stack slots a program may keep before its large temporaries move
+// to the scratch map: the rest of the 512-byte BPF stack is for LLVM's spills.
+inline constexpr uint64_t kStackBudget = 320;
+// Slots smaller than this stay on the stack; 8-byte ones move last (sorted by size).
+inline constexpr uint64_t kMinScratchTemp = 8;
+
 class Lowering {
  public:
   Lowering(ModuleState &ms, const ExpandedProbe &probe, const std::map<std::string, Type> &vars);
@@ -107,6 +113,11 @@ class Lowering {
 
  private:
   friend class ExprLowering;
+  // When this program's stack slots add up to more than kStackBudget, moves
+  // the largest (>= kMinScratchTemp bytes) into its entry of the per-CPU
+  // scratch map until the rest fits: one inlined array lookup per run, paid
+  // only by probes that need it.
+  void move_temps_to_scratch();
   void lower_block(const ast::Block &b);
   void lower_stmt(const ast::Stmt &s);
   void lower_assign_map(const ast::AssignMap &a);

@@ -26,6 +26,9 @@ class ModuleState {
   // A read-only array of zeros as large as the largest aggregation value:
   // the initial value of a new histogram entry (too large for the stack).
   llvm::GlobalVariable *zeros_map();
+  // The per-CPU scratch map (kScratchMap), defined on first use; its value
+  // grows to the largest `bytes` any probe body asks for.
+  llvm::GlobalVariable *scratch_map(uint32_t bytes);
   // The bpf_for_each_map_elem callback that counts entries into *ctx (len()).
   llvm::Function *count_callback();
   // Finishes debug info; call once after all programs are lowered.
@@ -46,6 +49,8 @@ class ModuleState {
   // -k: the call sites whose helper failures are reported, by site id.
   std::vector<HelperErrorSite> helper_errors;
   llvm::GlobalVariable *zeros = nullptr;
+  llvm::GlobalVariable *scratch = nullptr;
+  uint32_t scratch_size = 0;  // bytes per entry (described in finalize())
   llvm::Function *count_cb = nullptr;
   // Set when a probe other than BEGIN/END emits events: the ring buffer
   // then gets its full size; otherwise a small one (it is resident memory).
