@@ -110,6 +110,21 @@ void Lowering::store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type) 
     case ast::ExprKind::Field:
       store_field_into(ast::as<ast::FieldAccess>(e), dst);
       return;
+    case ast::ExprKind::Unop:
+    case ast::ExprKind::Index: {  // *p and a[i] of structs and arrays: read where they live
+      if (e.kind == ast::ExprKind::Index && !addressable(e)) {
+        // An element of an array in the context or a variable: copy the array, then the element.
+        auto &ix = ast::as<ast::Index>(e);
+        int64_t k = 0;
+        Sema::int_constant(*ix.index, &k);
+        copy(dst, gep(address(*ix.base), static_cast<uint64_t>(k) * ix.base->type.elem->size), t.size);
+        return;
+      }
+      AddrSpace as = AddrSpace::Kernel;
+      llvm::Value *src = record_address(e, &as);
+      read_mem(dst, t.size, src, as);
+      return;
+    }
     case ast::ExprKind::Tuple: {
       auto &tu = ast::as<ast::Tuple>(e);
       const Type &layout = dst_type && dst_type->is(TypeKind::Tuple) ? *dst_type : t;
@@ -132,23 +147,31 @@ llvm::Value *Lowering::address(ast::Expr &e) {
   return slot;
 }
 
+llvm::Value *Lowering::element_address(ast::Index &ix, AddrSpace *as) {
+  const Type &bt = ix.base->type;
+  llvm::Value *base = nullptr;
+  uint64_t esize = 0;
+  if (bt.is(TypeKind::Pointer)) {  // p[i]
+    base = value(*ix.base);
+    *as = bt.as != AddrSpace::None ? bt.as : default_space();
+    esize = pointee_size(bt);
+  } else {  // an array in memory: its elements are elem->size apart
+    base = record_address(*ix.base, as);
+    esize = bt.elem->size;
+  }
+  int64_t k = 0;
+  if (Sema::int_constant(*ix.index, &k)) return b_->CreateAdd(base, const_i64(static_cast<uint64_t>(k) * esize));
+  return b_->CreateAdd(base, b_->CreateMul(value(*ix.index), const_i64(esize)));
+}
+
 llvm::Value *Lowering::lower_array_index(ast::Index &ix) {
   const Type &bt = ix.base->type;
   uint32_t esize = bt.elem->size;
   int64_t k = 0;
-  if (!Sema::int_constant(*ix.index, &k)) {
+  if (!Sema::int_constant(*ix.index, &k) || addressable(*ix.base)) {
     // Sema allows a variable index only for arrays in memory.
     AddrSpace as = AddrSpace::Kernel;
-    llvm::Value *base = field_address(ast::as<ast::FieldAccess>(*ix.base), &as);
-    llvm::Value *addr = b_->CreateAdd(base, b_->CreateMul(value(*ix.index), const_i64(esize)));
-    return read_int(addr, *bt.elem, as, nullptr);
-  }
-  if (addressable(*ix.base)) {
-    AddrSpace as = AddrSpace::Kernel;
-    llvm::Value *base = ix.base->kind == ast::ExprKind::Field
-                            ? field_address(ast::as<ast::FieldAccess>(*ix.base), &as)
-                            : record_address(*ix.base, &as);
-    return read_int(b_->CreateAdd(base, const_i64(static_cast<uint64_t>(k) * esize)), *bt.elem, as, nullptr);
+    return read_int(element_address(ix, &as), *bt.elem, as, nullptr);
   }
   // In the context (args.NAME) or a variable: copy it, load one element.
   llvm::Value *p = address(*ix.base);
@@ -385,6 +408,7 @@ llvm::Value *Lowering::record_address(ast::Expr &e, AddrSpace *as) {
     *as = ptr.type.as != AddrSpace::None ? ptr.type.as : default_space();
     return value(ptr);
   }
+  if (e.kind == ast::ExprKind::Index) return element_address(ast::as<ast::Index>(e), as);
   PROBE_ASSERT(false && "record expression without an address");
   return nullptr;
 }

@@ -138,6 +138,8 @@ class Lowering {
   llvm::Value *lower_positional(ast::Positional &e);
   // arr[i] of an array value (the element, as i64).
   llvm::Value *lower_array_index(ast::Index &ix);
+  // Address (i64) of element ix.index of an array in memory or of p[i], and where it lives.
+  llvm::Value *element_address(ast::Index &ix, AddrSpace *as);
   llvm::Value *lower_map_read(ast::Map &e);
   llvm::Value *string_equal(ast::Expr &a, ast::Expr &b);
   llvm::Value *truthy(llvm::Value *v);

@@ -59,6 +59,10 @@ class Sema {
   static bool int_constant(const ast::Expr &e, int64_t *v);
   // Adds the hint for a struct used where a value is copied.
   void struct_value_hint();
+  // The type of e's value where it is copied (variables, maps, tuples,
+  // print): structs inside it laid out completely, down to nested structs,
+  // so that codegen copies and the runtime prints every field. Sets e.type.
+  Type value_type(ast::Expr &e, const Type &t);
   // Reports `what` (of type t, at loc) if it is larger than kMaxStackValue.
   bool check_value_size(const Type &t, const Loc &loc, const std::string &what);
 
@@ -84,6 +88,7 @@ class Sema {
   MapInfo &info_for(ast::Map &m);
   void assign_map_value(ast::Map &m, const Type &t, const Loc &loc);
   void build_map_specs();
+  Type resolve_layout(const Type &t, const Loc &loc, int depth);
 
   PassContext &ctx_;
   Diagnostics scratch_;  // errors from the first, non-final run are dropped
@@ -92,6 +97,7 @@ class Sema {
   std::map<std::string, Type> *vars_ = nullptr;
   std::vector<const ExpandedProbe *> expansions_;
   std::vector<ast::Map *> map_nodes_;  // every map node of the final run
+  std::map<const Record *, std::shared_ptr<const Record>> layouts_;  // record -> completely laid out copy
 };
 
 // Longest string literal or string parameter: LLVM's optimiser is

@@ -120,6 +120,7 @@ Type Sema::check(ast::Expr &e) {
       for (auto &el : ast::as<ast::Tuple>(e).elems) {
         Type m = check(*el);
         if (m.kind == TypeKind::None) return e.type = Type::none();
+        m = value_type(*el, m);
         if (m.is(TypeKind::Void) || m.is_aggregation() || !storable(m)) {
           diags().error(el->loc, "a tuple cannot hold a value of type " + m.to_string());
           if (contains_record(m)) struct_value_hint();
@@ -225,11 +226,26 @@ Type Sema::check_index(ast::Index &ix) {
     return Type::none();
   }
   if (b.is(TypeKind::Pointer) && b.elem && b.elem->is_int()) return *b.elem;
-  if (b.is(TypeKind::Array) && b.elem && b.elem->is_int()) {
+  if (b.is(TypeKind::Pointer) && b.elem && b.elem->is(TypeKind::Record)) {  // p[i]: the struct at p + i
+    Type p = sized_pointer(b, ix.loc);
+    if (p.kind == TypeKind::None) return p;
+    ix.base->type = p;
+    return *p.elem;
+  }
+  if (b.is(TypeKind::Array) && b.elem &&
+      (b.elem->is_int() || b.elem->is(TypeKind::Record) || b.elem->is(TypeKind::Pointer) ||
+       b.elem->is(TypeKind::Array) || b.elem->is(TypeKind::String))) {
     int64_t k = 0;
     bool constant = int_constant(*ix.index, &k);
     if (constant && (k < 0 || static_cast<uint64_t>(k) >= b.count)) {
-      diags().error(ix.index->loc, "index " + std::to_string(k) + " is out of bounds for " + b.to_string());
+      diags().error(ix.index->loc, "index " + std::to_string(k) + " is out of bounds for " + b.to_string() +
+                                       " (valid indexes: 0 to " + std::to_string(int64_t(b.count) - 1) + ")");
+      return Type::none();
+    }
+    // Elements that are not integers are read where the array lives.
+    if (!b.elem->is_int() && !addressable(*ix.base)) {
+      diags().error(ix.loc, "cannot index this " + b.to_string() + " value: only arrays in memory (p->field) have elements of type " +
+                                b.elem->to_string());
       return Type::none();
     }
     // Arrays in the probe's context or on the stack are read with constant
@@ -247,6 +263,10 @@ Type Sema::check_index(ast::Index &ix) {
 
 bool addressable(const ast::Expr &e) {
   if (e.kind == ast::ExprKind::Unop) return ast::as<ast::Unop>(e).op == ast::UnOp::Deref;
+  if (e.kind == ast::ExprKind::Index) {  // a[i] of an array in memory, or p[i]
+    const ast::Expr &base = *ast::as<ast::Index>(e).base;
+    return base.type.is(TypeKind::Pointer) || addressable(base);
+  }
   if (e.kind != ast::ExprKind::Field) return false;
   const ast::Expr &base = *ast::as<ast::FieldAccess>(e).base;
   if (base.type.is(TypeKind::Pointer)) return true;
