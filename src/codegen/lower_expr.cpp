@@ -249,6 +249,27 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     llvm::Value *eq = string_equal(*e.lhs, *e.rhs);
     return e.op == BinOp::Eq ? eq : b_->CreateXor(eq, const_i64(1));
   }
+  if ((e.op == BinOp::Eq || e.op == BinOp::Ne) && e.lhs->type.is(TypeKind::Array)) {
+    // Both arrays copied, then compared a word at a time, leaving at the first difference.
+    uint32_t n = e.lhs->type.size;
+    llvm::Value *pa = address(*e.lhs), *pb = address(*e.rhs);
+    llvm::Value *result = temp(8, "arreq");
+    store_i64(const_i64(0), result);
+    auto *done = llvm::BasicBlock::Create(llctx(), "arreq.done", fn_);
+    for (uint32_t i = 0; i < n;) {
+      uint32_t w = n - i >= 8 ? 8 : n - i >= 4 ? 4 : n - i >= 2 ? 2 : 1;
+      auto *ty = llvm::IntegerType::get(llctx(), w * 8);
+      auto *next = llvm::BasicBlock::Create(llctx(), "arreq.next", fn_);
+      b_->CreateCondBr(b_->CreateICmpNE(b_->CreateLoad(ty, gep(pa, i)), b_->CreateLoad(ty, gep(pb, i))), done, next);
+      b_->SetInsertPoint(next);
+      i += w;
+    }
+    store_i64(const_i64(1), result);
+    b_->CreateBr(done);
+    b_->SetInsertPoint(done);
+    llvm::Value *eq = b_->CreateLoad(i64(), result);
+    return e.op == BinOp::Eq ? eq : b_->CreateXor(eq, const_i64(1));
+  }
   if (e.op == BinOp::LAnd || e.op == BinOp::LOr) {
     llvm::Value *slot = temp(8, "logic");
     llvm::Value *l = truthy(value(*e.lhs));

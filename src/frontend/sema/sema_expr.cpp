@@ -284,6 +284,12 @@ Type Sema::check_binop(ast::Binop &b) {
     if (cmp) diags().hint("strings compare only with strings, e.g. comm == \"bash\"");
     return Type::none();
   }
+  if (cmp && l.is(TypeKind::Array) && r.is(TypeKind::Array)) {  // element by element, as bpftrace
+    if (l == r && storable(value_type(*b.lhs, l)) && storable(value_type(*b.rhs, r))) return Type::integer(8, false);
+    diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' compares arrays of the same type, not " +
+                             l.to_string() + " and " + r.to_string());
+    return Type::none();
+  }
   if (!l.is_integral() || !r.is_integral()) {
     diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' cannot combine " +
                              l.to_string() + " and " + r.to_string());
