@@ -36,8 +36,10 @@ bool storable(const Type &t) {
   // A struct value is copied and printed field by field: its layout (and
   // that of the structs inside it) must be known (Sema::value_type).
   if (t.is(TypeKind::Record)) {
-    // `args` of a tracepoint is the probe's context, not a value (0.17 prints garbage for it).
-    if (!t.record || t.size == 0 || t.name.rfind("tracepoint:", 0) == 0) return false;
+    // Only C structs and unions: `args` (a record named after its probe,
+    // "tracepoint:...", "rawtracepoint:...") is the probe's context, not a value.
+    bool c_type = t.name.rfind("struct ", 0) == 0 || t.name.rfind("union ", 0) == 0;
+    if (!t.record || t.size == 0 || !c_type) return false;
     for (const auto &f : t.record->fields)
       if (!f.type || !storable(*f.type)) return false;
     return true;
