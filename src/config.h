@@ -46,6 +46,9 @@ struct Config {
   // join(): at most this many strings of at most this many bytes (bpftrace's defaults).
   unsigned join_argnum = 16;
   unsigned join_argsize = 1024;
+  // -I DIR and --include FILE: header search directories and headers included first.
+  std::vector<std::string> include_dirs;
+  std::vector<std::string> include_files;
   // Kernel types from this BTF file instead of /sys/kernel/btf/vmlinux (tests, fuzzers).
   std::string btf_path;
 };

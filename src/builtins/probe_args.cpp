@@ -140,6 +140,7 @@ Type kaddr_type(Sema &S, ast::Call &c) {
   auto addr = kallsyms_address(name);
   if (!addr) {
     S.diags().error(arg.loc, "kaddr(): no kernel symbol '" + name + "' in /proc/kallsyms");
+    S.diags().hint("kernel variables are listed there only when the kernel is built with CONFIG_KALLSYMS_ALL");
     return Type::none();
   }
   if (*addr == 0) {

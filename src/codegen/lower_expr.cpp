@@ -22,9 +22,11 @@ llvm::Value *Lowering::value(ast::Expr &e) {
     case ast::ExprKind::Integer: return const_i64(ast::as<ast::Integer>(e).value);
     case ast::ExprKind::Identifier: {
       auto &id = ast::as<ast::Identifier>(e);
+      if (id.is_constant) return const_i64(static_cast<uint64_t>(id.constant));
       PROBE_ASSERT(id.builtin && id.builtin->lower);
       return id.builtin->lower(*this, id);
     }
+    case ast::ExprKind::TypeQuery: return const_i64(ast::as<ast::TypeQuery>(e).value);
     case ast::ExprKind::Variable: return b_->CreateLoad(i64(), var_slot(ast::as<ast::Variable>(e).name));
     case ast::ExprKind::Positional: return lower_positional(ast::as<ast::Positional>(e));
     case ast::ExprKind::Map: return lower_map_read(ast::as<ast::Map>(e));

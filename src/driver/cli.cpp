@@ -53,6 +53,8 @@ const char *kUsage =
     "    --no-kprobe-multi  attach wildcard kprobes one by one\n"
     "    --max-probes N   refuse programs that expand to more than N probes (1024)\n"
     "    --unsafe         allow system(), signal() and override()\n"
+    "    -I DIR           search DIR for #include files (before the system directories)\n"
+    "    --include FILE   #include FILE before the program\n"
     "    -v               verbose: libbpf messages and full verifier logs\n"
     "    -h, --help       show this help\n"
     "    -V, --version    show the version\n"
@@ -92,12 +94,13 @@ void report_bad_option(const char *arg, int optopt_value) {
 
 // Returns 0 to continue, or an exit status (+1 so that 0 can mean "go on").
 int parse_args(int argc, char **argv, CliArgs &a) {
-  enum { kDryRun = 256, kEmitElf, kNoMulti, kMaxProbes, kUnsafe };
+  enum { kDryRun = 256, kEmitElf, kNoMulti, kMaxProbes, kUnsafe, kInclude };
   static const option longopts[] = {
       {"dry-run", no_argument, nullptr, kDryRun},   {"emit-elf", required_argument, nullptr, kEmitElf},
       {"no-kprobe-multi", no_argument, nullptr, kNoMulti},
       {"max-probes", required_argument, nullptr, kMaxProbes},
       {"unsafe", no_argument, nullptr, kUnsafe},
+      {"include", required_argument, nullptr, kInclude},
       {"help", no_argument, nullptr, 'h'},          {"version", no_argument, nullptr, 'V'},
       {nullptr, 0, nullptr, 0}};
   optind = 1;
@@ -105,7 +108,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
   int c;
   // '+': stop at the first non-option so positional args may look like flags;
   // ':': a missing argument returns ':' (not '?').
-  while ((c = getopt_long(argc, argv, "+:e:c:p:d:f:o:B:qklvhV", longopts, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "+:e:c:p:d:f:o:B:I:qklvhV", longopts, nullptr)) != -1) {
     switch (c) {
       case 'e': a.program = optarg; a.have_program = true; break;
       case 'c':
@@ -181,6 +184,15 @@ int parse_args(int argc, char **argv, CliArgs &a) {
         break;
       case kNoMulti: a.cfg.kprobe_multi = false; break;
       case kUnsafe: a.cfg.unsafe = true; break;
+      case 'I':
+      case kInclude:
+        if (!*optarg) {
+          std::fprintf(stderr, "probe: error: %s needs a %s\n", c == 'I' ? "-I" : "--include",
+                       c == 'I' ? "directory" : "file name");
+          return 2;
+        }
+        (c == 'I' ? a.cfg.include_dirs : a.cfg.include_files).push_back(optarg);
+        break;
       case kMaxProbes: {
         char *end = nullptr;
         errno = 0;

@@ -29,6 +29,7 @@ class DumpAstPass : public Pass {
 std::unique_ptr<PassContext> compile(const Config &cfg, SourceFile src) {
   auto ctx = std::make_unique<PassContext>(cfg, std::move(src));
   PassManager pm;
+  pm.add(CreatePreprocessPass());
   pm.add(CreateParsePass());
   if (cfg.dump_ast) pm.add(std::make_unique<DumpAstPass>());
   pm.add(CreateProbeSpecPass());

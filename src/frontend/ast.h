@@ -44,6 +44,7 @@ enum class ExprKind {
   Index,       // a[i]
   Cast,        // (type)a
   Tuple,       // (a, b)
+  TypeQuery,   // sizeof(type|expr), offsetof(type, field)
 };
 
 // Base of expressions; `type` is filled in by type inference.
@@ -67,6 +68,8 @@ struct String : Expr {
 struct Identifier : Expr {
   std::string name;
   const BuiltinVar *builtin = nullptr;  // set by sema
+  bool is_constant = false;             // sema: a named constant (enum value, header macro)
+  int64_t constant = 0;                 // its value when is_constant
   Identifier(std::string n, Loc l) : Expr(ExprKind::Identifier, l), name(std::move(n)) {}
 };
 
@@ -149,6 +152,17 @@ struct Cast : Expr {
   TypeSpec target;
   ExprPtr expr;
   Cast(TypeSpec t, ExprPtr e, Loc l) : Expr(ExprKind::Cast, l), target(std::move(t)), expr(std::move(e)) {}
+};
+
+// sizeof(type), sizeof(expr) and offsetof(type, a.b): constants sema computes.
+struct TypeQuery : Expr {
+  bool is_offsetof = false;
+  bool has_type = false;             // sizeof(type)/offsetof: `target` is set; else `expr`
+  TypeSpec target;
+  ExprPtr expr;                      // sizeof(expr)
+  std::vector<std::string> fields;   // offsetof's member path
+  uint64_t value = 0;                // set by sema
+  TypeQuery(Loc l) : Expr(ExprKind::TypeQuery, l) {}
 };
 
 struct Tuple : Expr {
@@ -246,8 +260,16 @@ struct Probe : Node {
   explicit Probe(Loc l) : Node(l) {}
 };
 
+// A C declaration at the top level (`struct Foo { int a; };`, a typedef):
+// declared into the name environment as the parser reads it.
+struct CDecl {
+  std::string text;
+  Loc loc;
+};
+
 struct Program : Node {
-  std::vector<std::string> preamble;  // #include lines and C definitions, kept verbatim
+  std::vector<std::string> preamble;  // leftover '#' lines (only when parsed without the preprocessor)
+  std::vector<CDecl> decls;           // top-level C declarations, in order
   std::vector<std::unique_ptr<Probe>> probes;
   explicit Program(Loc l) : Node(l) {}
 };

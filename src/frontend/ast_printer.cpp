@@ -118,6 +118,15 @@ class Printer {
         expr(*c.expr, d + 1);
         break;
       }
+      case ExprKind::TypeQuery: {
+        const auto &q = as<TypeQuery>(e);
+        std::string what = q.is_offsetof ? "offsetof: " : "sizeof: ";
+        if (q.has_type) what += q.target.name + std::string(static_cast<size_t>(q.target.pointer_depth), '*');
+        for (const auto &f : q.fields) what += "." + f;
+        line(d, what + t);
+        if (q.expr) expr(*q.expr, d + 1);
+        break;
+      }
       case ExprKind::Tuple: {
         const auto &tu = as<Tuple>(e);
         line(d, "tuple" + t);

@@ -13,7 +13,10 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "frontend/diagnostics.h"
 #include "frontend/types.h"
@@ -25,7 +28,18 @@ namespace probe {
 // a Record type with record == nullptr (resolved later by name).
 using OuterTypeLookup = std::function<std::optional<Type>(const std::string &name)>;
 
-// The types and enum constants a script (and its headers) define.
+// Resolves a constant this table does not define, for array sizes and enum
+// values (`char comm[TASK_COMM_LEN];` with the enum from BTF). nullopt if unknown.
+using OuterConstantLookup = std::function<std::optional<int64_t>(const std::string &name)>;
+
+namespace cdecl {
+class Parser;
+}
+
+// The types and enum constants a script (and its headers) define. Types
+// follow btf_types.h's conventions, except that pointers have no address
+// space (AddrSpace::None): they are read where the probe's own pointers
+// point, user memory in a uprobe and kernel memory in a kprobe.
 class ScriptTypes {
  public:
   // Parses the declarations in text, which starts at script location `at`.
@@ -34,6 +48,10 @@ class ScriptTypes {
   // (function prototypes, inline functions, GNU extensions) are skipped
   // silently. Returns false if strict parsing reported errors.
   bool add(const std::string &text, const Loc &at, bool strict, Diagnostics &diags, const OuterTypeLookup &outer);
+  // Same, with the outer links' constants for names used in constant
+  // expressions that this table does not define.
+  bool add(const std::string &text, const Loc &at, bool strict, Diagnostics &diags, const OuterTypeLookup &outer,
+           const OuterConstantLookup &outer_constants);
 
   // A type by C name: "struct Foo", "union U", "enum E", or a typedef name.
   std::optional<Type> type(const std::string &name) const;
@@ -46,9 +64,22 @@ class ScriptTypes {
   bool is_typedef(const std::string &name) const;
 
  private:
+  friend class cdecl::Parser;
+  // t with a by-name record reference (record == nullptr) completed from
+  // this table's layouts, when it defines that record.
+  Type completed(Type t) const;
+
   std::map<std::string, Type> types_;                        // "struct Foo", typedef names
   std::map<std::string, std::shared_ptr<Record>> records_;   // complete layouts
   std::map<std::string, int64_t> constants_;                 // enumerators
+  std::map<std::string, uint32_t> aligns_;                   // alignment of each entry of types_ and records_
+  std::map<std::string, Loc> defined_at_;                    // where each type and constant was defined
+  std::set<std::string> function_typedefs_;                  // typedef names of function types
+  // Pointers (record fields: {record name, field index}; typedefs: {name,
+  // SIZE_MAX}) to a struct that was incomplete when they were declared, by that
+  // struct's name: completing it gives them its size, so that pointer
+  // arithmetic scales as it does on BTF's pointers.
+  std::map<std::string, std::vector<std::pair<std::string, size_t>>> sizeless_pointers_;
 };
 
 }  // namespace probe

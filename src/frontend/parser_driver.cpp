@@ -5,7 +5,7 @@
 #include "parser.h"
 
 // Use the scanner signature of grammar/lexer.l rather than flex's default.
-#define YY_DECL probe::Parser::symbol_type yylex(void *yyscanner, probe::ParseDriver &drv)
+#define YY_DECL probe::Parser::symbol_type scan_token(void *yyscanner, probe::ParseDriver &drv)
 #include "lexer.h"
 
 namespace probe {
@@ -40,6 +40,10 @@ const ast::Node *too_deep(const ast::Expr &e, int depth) {
     case ast::ExprKind::Unop: return too_deep(*ast::as<ast::Unop>(e).operand, depth);
     case ast::ExprKind::Field: return too_deep(*ast::as<ast::FieldAccess>(e).base, depth);
     case ast::ExprKind::Cast: return too_deep(*ast::as<ast::Cast>(e).expr, depth);
+    case ast::ExprKind::TypeQuery: {
+      const auto &q = ast::as<ast::TypeQuery>(e);
+      return q.expr ? too_deep(*q.expr, depth) : nullptr;
+    }
     case ast::ExprKind::Binop: {
       const auto &b = ast::as<ast::Binop>(e);
       if (const ast::Node *n = too_deep(*b.lhs, depth)) return n;
@@ -102,9 +106,10 @@ const ast::Node *too_deep(const ast::Block &b, int depth) {
 
 }  // namespace
 
-std::unique_ptr<ast::Program> parse_program(const SourceFile &src, Diagnostics &diags) {
+std::unique_ptr<ast::Program> parse_program(const SourceFile &src, Diagnostics &diags, NameEnv *env) {
   const size_t errors_before = count_errors(diags);
   ParseDriver drv(src, diags);
+  drv.env = env;
 
   yyscan_t scanner = nullptr;
   if (yylex_init(&scanner) != 0) {
@@ -133,6 +138,7 @@ std::unique_ptr<ast::Program> parse_program(const SourceFile &src, Diagnostics &
   Loc whole{Position{1, 1}, drv.last_end};
   auto program = std::make_unique<ast::Program>(whole);
   program->preamble = std::move(drv.preamble);
+  program->decls = std::move(drv.decls);
   program->probes = std::move(drv.probes);
   for (size_t i = 0; i < program->probes.size(); i++) program->probes[i]->index = static_cast<int>(i);
   for (const auto &probe : program->probes) {

@@ -5,6 +5,7 @@
 
 #include "frontend/ast.h"
 #include "frontend/diagnostics.h"
+#include "frontend/names.h"
 
 namespace probe {
 
@@ -19,6 +20,7 @@ constexpr int kMaxNesting = 1000;
 // Parses a whole program. Every syntax error is recorded in diags with its
 // location (the parser recovers at ';' and '}' to report several); returns
 // nullptr if there was any error. Attach points are kept as raw text.
-std::unique_ptr<ast::Program> parse_program(const SourceFile &src, Diagnostics &diags);
+// env (optional) names types, expands macros and takes C declarations.
+std::unique_ptr<ast::Program> parse_program(const SourceFile &src, Diagnostics &diags, NameEnv *env = nullptr);
 
 }  // namespace probe

@@ -19,19 +19,21 @@
 namespace probe {
 
 // Artifacts passes exchange; a pass declares which it reads and produces.
-enum class Artifact { Source, Ast, Probes, TypedAst, Module, Object };
+enum class Artifact { Source, Preprocessed, Ast, Probes, TypedAst, Module, Object };
 
 // Text for "-d" output and pass-order errors.
 const char *to_string(Artifact a);
 
 struct ModuleHolder;  // codegen/module_state.h: the LLVM module between passes
 class BtfTypes;       // frontend/sema/btf_types.h
+class TypeEnv;        // frontend/sema/type_env.h
 
 // Everything passes share: inputs, the artifacts so far, and diagnostics.
 struct PassContext {
   const Config &config;
   SourceFile source;
   Diagnostics diags;
+  std::string preprocessed;                 // Preprocessed: source text, directives blanked
   std::unique_ptr<ast::Program> ast;        // Ast
   std::vector<ExpandedProbe> probes;        // Probes: one per concrete program
   std::vector<MapSpec> maps;                // TypedAst: user maps by map_id
@@ -47,9 +49,12 @@ struct PassContext {
   ~PassContext();
   // Kernel BTF, created on first use (parsed only if a pass needs a type).
   BtfTypes &btf();
+  // The name environment (script types, macros, headers, BTF), created on first use.
+  TypeEnv &env();
 
  private:
   std::unique_ptr<BtfTypes> btf_;
+  std::unique_ptr<TypeEnv> env_;
 };
 
 // One stage of the pipeline.
@@ -74,6 +79,7 @@ class PassManager {
   std::vector<std::unique_ptr<Pass>> passes_;
 };
 
+std::unique_ptr<Pass> CreatePreprocessPass();
 std::unique_ptr<Pass> CreateParsePass();
 std::unique_ptr<Pass> CreateProbeSpecPass();
 std::unique_ptr<Pass> CreateSemanticPass();

@@ -509,7 +509,7 @@ TEST(CodegenPassManager, RefusesCodegenAndEmitOutOfOrder) {
 
 TEST(CodegenPassManager, FullPipelineProducesEveryArtifact) {
   auto c = compile_ok("BEGIN { exit(); }");
-  EXPECT_EQ(c.ctx->available, (std::set<Artifact>{Artifact::Source, Artifact::Ast, Artifact::Probes,
+  EXPECT_EQ(c.ctx->available, (std::set<Artifact>{Artifact::Source, Artifact::Preprocessed, Artifact::Ast, Artifact::Probes,
                                                    Artifact::TypedAst, Artifact::Module, Artifact::Object}));
 }
 

@@ -35,10 +35,10 @@ KILL_GRACE = 5.0  # after SIGINT, how long before SIGKILL
 REQUIRES_VALUES = ("dry", "root", "native", "vm")
 LIST_KEYS = {"EXPECT", "EXPECT_REGEX", "EXPECT_NONE", "EXPECT_NONE_REGEX", "EXPECT_SEQ",
              "EXPECT_STDERR", "EXPECT_STDERR_REGEX", "EXPECT_STDERR_NONE", "BEFORE",
-             "AFTER", "ENV", "REQUIRES"}
+             "AFTER", "ENV", "REQUIRES", "TMP_FILE"}
 SCALAR_KEYS = {"NAME", "PROG", "PROG_FILE", "ARGS", "PARAMS", "CMD", "EXIT", "TIMEOUT", "SIGINT_AFTER",
                "BEFORE_DELAY", "SKIP_IN_VM", "STDOUT", "STDOUT_REGEX", "PENDING", "OUTPUT_FILE",
-               "OUTPUT_FILE_CONTENT", "BPFTRACE_PROG", "BPFTRACE_ARGS", "BPFTRACE_DIFFERS"}
+               "OUTPUT_FILE_CONTENT", "BPFTRACE_PROG", "BPFTRACE_ARGS", "BPFTRACE_DIFFERS", "SKIP_UNLESS_EXISTS"}
 # Keys only tools/from_bpftrace.py reads (the runner ignores them): the program
 # or options to give bpftrace 0.17 instead, and why an expectation is not its output.
 REFERENCE_KEYS = {"BPFTRACE_PROG", "BPFTRACE_ARGS", "BPFTRACE_DIFFERS"}
@@ -93,16 +93,23 @@ def parse_file(path):
         value = value.strip()
         if key not in LIST_KEYS and key not in SCALAR_KEYS:
             raise CaseError(f"{path}:{lineno}: unknown key '{key}'")
-        m = re.fullmatch(r"<<(\w+)", value)
+        # TMP_FILE NAME <<END: a file written into {tmp} before the case runs.
+        m = re.fullmatch(r"(\S+) <<(\w+)" if key == "TMP_FILE" else r"()<<(\w+)", value)
+        if key == "TMP_FILE" and not m:
+            raise CaseError(f"{path}:{lineno}: TMP_FILE takes 'NAME <<TAG' and a heredoc")
         if m:  # heredoc: KEY <<END ... END
             body = []
-            while i < len(lines) and lines[i].rstrip() != m.group(1):
+            while i < len(lines) and lines[i].rstrip() != m.group(2):
                 body.append(lines[i])
                 i += 1
             if i >= len(lines):
-                raise CaseError(f"{path}:{lineno}: heredoc <<{m.group(1)} is not closed")
+                raise CaseError(f"{path}:{lineno}: heredoc <<{m.group(2)} is not closed")
             i += 1
             value = "\n".join(body)
+            if key == "TMP_FILE":
+                if "/" in m.group(1) or m.group(1) in (".", ".."):
+                    raise CaseError(f"{path}:{lineno}: TMP_FILE name must be a plain file name")
+                value = (m.group(1), value)
         if key == "NAME":
             cur = Case(path, lineno)
             cases.append(cur)
@@ -181,6 +188,10 @@ class Runner:
         # A kernel feature the test kernel lacks: skipped there, with the reason.
         if self.in_vm and case.get("SKIP_IN_VM"):
             return "not on the VM kernel: " + case.get("SKIP_IN_VM")
+        # A file the case needs that this machine may lack (a packaged tool).
+        need = case.get("SKIP_UNLESS_EXISTS")
+        if need and not os.path.exists(self.subst(need)):
+            return f"not installed: {self.subst(need)}"
         return None
 
     def run(self, case):
@@ -220,6 +231,9 @@ class Runner:
         tmp = tempfile.mkdtemp(prefix="probe-corpus-")
         extra = {"{casedir}": os.path.dirname(os.path.abspath(case.path)), "{tmp}": tmp}
         try:
+            for name, content in case.list("TMP_FILE"):
+                with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                    f.write(expected_text(self.subst(content, extra)))
             for b in case.list("BEFORE"):
                 befores.append(self._start_before(self.subst(b, extra)))
             if befores:

@@ -302,6 +302,36 @@ Result<Type> BtfTypes::type(const std::string &name) {
   return base;
 }
 
+bool BtfTypes::is_typedef(const std::string &name) {
+  return load() && btf__find_by_name_kind(btf_, name.c_str(), BTF_KIND_TYPEDEF) > 0;
+}
+
+std::optional<int64_t> BtfTypes::enum_value(const std::string &name) {
+  if (!load()) return std::nullopt;
+  if (!enums_indexed_) {
+    enums_indexed_ = true;
+    uint32_t n = btf__type_cnt(btf_);
+    for (uint32_t id = 1; id < n; id++) {
+      const btf_type *t = btf__type_by_id(btf_, id);
+      if (btf_is_enum(t)) {
+        const struct btf_enum *e = btf_enum(t);
+        bool is_signed = btf_kflag(t);
+        for (uint16_t i = 0; i < btf_vlen(t); i++) {
+          int64_t v = is_signed ? int64_t(e[i].val) : int64_t(uint32_t(e[i].val));
+          enums_.emplace(btf_name(btf_, e[i].name_off), v);
+        }
+      } else if (btf_is_enum64(t)) {
+        const struct btf_enum64 *e = btf_enum64(t);
+        for (uint16_t i = 0; i < btf_vlen(t); i++)
+          enums_.emplace(btf_name(btf_, e[i].name_off), int64_t(btf_enum64_value(&e[i])));
+      }
+    }
+  }
+  auto it = enums_.find(name);
+  if (it == enums_.end()) return std::nullopt;
+  return it->second;
+}
+
 Result<FuncProto> BtfTypes::func(const std::string &name) {
   if (!load()) return error_;
   int id = btf__find_by_name_kind(btf_, name.c_str(), BTF_KIND_FUNC);

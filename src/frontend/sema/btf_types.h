@@ -11,7 +11,9 @@
 //   resolved; function pointers are u64.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +51,11 @@ class BtfTypes {
   Result<std::shared_ptr<const Record>> record(const std::string &name);
   // Any C type by name: "struct file", "int", "pid_t", "u64".
   Result<Type> type(const std::string &name);
+  // True when name is a typedef in kernel BTF (`__kernel_pid_t`, `u64`).
+  bool is_typedef(const std::string &name);
+  // The value of an enumerator (TCP_ESTABLISHED, IPPROTO_TCP), from an
+  // index of every enum built on the first call; nullopt if none has it.
+  std::optional<int64_t> enum_value(const std::string &name);
   // A kernel function's prototype (BTF_KIND_FUNC).
   Result<FuncProto> func(const std::string &name);
   // Kernel functions (BTF_KIND_FUNC) whose names match a glob, sorted.
@@ -69,6 +76,8 @@ class BtfTypes {
   bool tried_ = false;
   Error error_;
   std::vector<std::pair<std::string, std::shared_ptr<const Record>>> cache_;
+  std::map<std::string, int64_t> enums_;  // enumerator -> value (first definition wins)
+  bool enums_indexed_ = false;
 };
 
 }  // namespace probe

@@ -239,10 +239,14 @@ void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
 
 void Sema::check_assign_var(ast::AssignVar &a) {
   Type v = check(*a.value);
-  if (v.kind == TypeKind::None) return;
-  if (!a.compound) v = value_type(*a.value, v);
   const std::string &name = a.var->name;
   auto it = vars_->find(name);
+  if (v.kind == TypeKind::None) {
+    // The value's error is reported; uses of the variable are not errors too.
+    if (it == vars_->end() && !a.compound) (*vars_)[name] = Type::none();
+    return;
+  }
+  if (!a.compound) v = value_type(*a.value, v);
   if (a.compound) {
     if (it == vars_->end()) {
       diags().error(a.var->loc, "undefined variable '" + name + "'");
@@ -268,7 +272,7 @@ void Sema::check_assign_var(ast::AssignVar &a) {
   // and str($p)); everything else is stored widened like map values.
   Type st = v.is(TypeKind::Pointer) ? v : storage_type(v);
   if (!check_value_size(st, a.value->loc, "the value of '" + name + "'")) return;
-  if (it == vars_->end()) {
+  if (it == vars_->end() || it->second.kind == TypeKind::None) {
     (*vars_)[name] = st;
   } else if (!compatible(it->second, st)) {
     diags().error(a.loc, "variable '" + name + "' holds " + it->second.to_string() +

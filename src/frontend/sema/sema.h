@@ -8,6 +8,7 @@
 
 #include "pipeline/pass.h"
 #include "frontend/sema/btf_types.h"
+#include "frontend/sema/type_env.h"
 
 namespace probe {
 
@@ -53,6 +54,13 @@ class Sema {
   void set_aggregation(ast::Map &m, const AggregationDef &def, std::vector<int64_t> params, const Loc &loc);
   // Kernel BTF types (loaded on first use).
   BtfTypes &btf() { return ctx_.btf(); }
+  // The name environment: script types, headers, BTF, constants.
+  TypeEnv &env() { return ctx_.env(); }
+  // The type a TypeSpec names, stars applied (pointers in address space as);
+  // None after reporting an unknown name at spec.loc.
+  Type resolve_type_spec(const ast::TypeSpec &spec, AddrSpace as);
+  // Bytes a value of type t occupies, as C's sizeof says; 0 if unknown (reported at loc).
+  uint64_t size_of(const Type &t, const Loc &loc);
   // The layout of a Record type, resolving lazy BTF records; reports errors at loc.
   std::shared_ptr<const Record> resolve_record(const Type &t, const Loc &loc);
   // True when s reads as an integer constant; sets *v.
@@ -80,6 +88,7 @@ class Sema {
   Type check_ternary(ast::Ternary &t);
   Type check_field(ast::FieldAccess &f);
   Type check_cast(ast::Cast &c);
+  Type check_type_query(ast::TypeQuery &q);
   Type check_identifier(ast::Identifier &id);
   Type check_call(ast::Call &c);
   Type check_map_read(ast::Map &m);
@@ -125,6 +134,9 @@ bool addressable(const ast::Expr &e);
 enum class ParamKind { Integer, OutOfRange, Text };
 // Classifies s; sets *value (two's complement for negatives) when Integer.
 ParamKind parse_param(const std::string &s, uint64_t *value);
+// True for names written like C constants (AF_INET, TASK_RUNNING): for the
+// hint of an unknown identifier.
+bool looks_like_constant(const std::string &name);
 // Parses a C integer type name ("u32", "unsigned long", "int8_t"); None if unknown.
 Type parse_int_type_name(const std::string &name);
 

@@ -58,6 +58,14 @@ bool Sema::int_constant(const ast::Expr &e, int64_t *v) {
     *v = static_cast<int64_t>(ast::as<ast::Integer>(e).value);
     return true;
   }
+  if (e.kind == ast::ExprKind::TypeQuery && e.type.kind != TypeKind::None) {
+    *v = static_cast<int64_t>(ast::as<ast::TypeQuery>(e).value);
+    return true;
+  }
+  if (e.kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(e).is_constant) {
+    *v = ast::as<ast::Identifier>(e).constant;
+    return true;
+  }
   if (e.kind == ast::ExprKind::Unop && ast::as<ast::Unop>(e).op == ast::UnOp::Neg &&
       int_constant(*ast::as<ast::Unop>(e).operand, v)) {
     *v = -*v;
@@ -115,6 +123,7 @@ Type Sema::check(ast::Expr &e) {
     case ast::ExprKind::Field: t = check_field(ast::as<ast::FieldAccess>(e)); break;
     case ast::ExprKind::Index: t = check_index(ast::as<ast::Index>(e)); break;
     case ast::ExprKind::Cast: t = check_cast(ast::as<ast::Cast>(e)); break;
+    case ast::ExprKind::TypeQuery: t = check_type_query(ast::as<ast::TypeQuery>(e)); break;
     case ast::ExprKind::Tuple: {
       std::vector<Type> members;
       for (auto &el : ast::as<ast::Tuple>(e).elems) {
@@ -167,10 +176,18 @@ Type Sema::check_positional(ast::Positional &p) {
 Type Sema::check_identifier(ast::Identifier &id) {
   const BuiltinVar *v = find_builtin_var(id.name);
   if (!v) {
+    if (auto c = env().constant(id.name)) {
+      id.is_constant = true;
+      id.constant = c->value;
+      return Type::i64();
+    }
     diags().error(id.loc, "unknown identifier '" + id.name + "'");
     std::string near = closest(id.name, builtin_var_names());
     if (!near.empty())
       diags().hint("did you mean '" + near + "'?");
+    else if (looks_like_constant(id.name))
+      diags().hint("no enum in kernel BTF, included header or system header defines it; define it with `#define " +
+                   id.name + " VALUE`");
     else
       diags().hint("variables start with '$' and maps with '@'");
     return Type::none();
@@ -426,7 +443,7 @@ Type Sema::check_ternary(ast::Ternary &t) {
 
 std::shared_ptr<const Record> Sema::resolve_record(const Type &t, const Loc &loc) {
   if (t.record) return t.record;
-  auto r = ctx_.btf().record(t.name);
+  auto r = env().record(t.name);
   if (!r) {
     diags().error(loc, r.error());
     return nullptr;
@@ -517,33 +534,25 @@ Type Sema::check_field(ast::FieldAccess &f) {
 Type Sema::check_cast(ast::Cast &c) {
   Type inner = check(*c.expr);
   if (inner.kind == TypeKind::None) return inner;
-  Type target = parse_int_type_name(c.target.name);
-  bool is_record = c.target.name.rfind("struct ", 0) == 0 || c.target.name.rfind("union ", 0) == 0;
-  if (target.kind == TypeKind::None && is_record) {
-    auto t = ctx_.btf().type(c.target.name);
-    if (!t) {
-      diags().error(c.target.loc, t.error());
-      return Type::none();
-    }
-    if (c.target.pointer_depth == 0) {
-      diags().error(c.loc, "cannot cast to the struct value '" + c.target.name + "'");
-      diags().hint("cast to a pointer and use ->, e.g. ((" + c.target.name + " *)arg0)->field");
-      return Type::none();
-    }
-    target = *t;
-  } else if (target.kind == TypeKind::None) {
-    diags().error(c.target.loc, "unknown type '" + c.target.name + "'");
-    diags().hint("integer types are int8..int64, uint8..uint64, u8..u64, s8..s64 and the C spellings");
+  // A cast keeps a pointer's address space; an integer cast to a pointer reads
+  // where the probe's untyped pointers point (user memory in uprobes).
+  AddrSpace as = inner.is(TypeKind::Pointer) ? inner.as : AddrSpace::None;
+  Type target = resolve_type_spec(c.target, as);
+  if (target.kind == TypeKind::None) return target;
+  if (target.is(TypeKind::Record)) {
+    diags().error(c.loc, "cannot cast to the struct value '" + c.target.name + "'");
+    diags().hint("cast to a pointer and use ->, e.g. ((" + c.target.name + " *)arg0)->field");
+    return Type::none();
+  }
+  if (!target.is_int() && !target.is(TypeKind::Pointer)) {
+    diags().error(c.loc, "cannot cast to '" + c.target.name + "' (" + target.to_string() + ")");
+    diags().hint("casts are to integer types and pointers");
     return Type::none();
   }
   if (!inner.is_integral()) {
     diags().error(c.loc, "cannot cast a value of type " + inner.to_string() + " to " + c.target.name);
     return Type::none();
   }
-  // A cast keeps a pointer's address space; an integer cast to a pointer reads
-  // where the probe's untyped pointers point (user memory in uprobes).
-  AddrSpace as = inner.is(TypeKind::Pointer) ? inner.as : AddrSpace::None;
-  for (int i = 0; i < c.target.pointer_depth; i++) target = Type::pointer(target, as);
   return target;
 }
 
