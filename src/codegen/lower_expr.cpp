@@ -173,7 +173,8 @@ llvm::Value *Lowering::lower_array_index(ast::Index &ix) {
   if (!Sema::int_constant(*ix.index, &k) || addressable(*ix.base)) {
     // Sema allows a variable index only for arrays in memory.
     AddrSpace as = AddrSpace::Kernel;
-    return read_int(element_address(ix, &as), *bt.elem, as, nullptr);
+    llvm::Value *addr = element_address(ix, &as);  // sets as: not in the same call as its use
+    return read_int(addr, *bt.elem, as, nullptr);
   }
   // In the context (args.NAME) or a variable: copy it, load one element.
   llvm::Value *p = address(*ix.base);
