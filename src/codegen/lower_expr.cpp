@@ -471,8 +471,42 @@ const Type &Lowering::layout_of(const ast::Expr &e) const {
   return e.type;
 }
 
+llvm::Value *Lowering::stored_field_address(ast::FieldAccess &e) {
+  if (e.base->type.is(TypeKind::Tuple)) return tuple_member_address(e);
+  ast::Expr &base = *e.base;
+  llvm::Value *p = base.kind == ast::ExprKind::Field ? stored_field_address(ast::as<ast::FieldAccess>(base))
+                                                     : address(base);
+  return gep(p, field_of(e).offset);
+}
+
+// A field of a struct held as a value (@p.x): loaded from its storage.
+static bool is_stored_struct_field(const ast::FieldAccess &e) {
+  return e.base->type.is(TypeKind::Record) && !addressable(*e.base) && stored_value(*e.base);
+}
+
 llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
   if (e.base->type.is(TypeKind::Tuple)) return b_->CreateLoad(i64(), tuple_member_address(e));
+  if (is_stored_struct_field(e)) {
+    const Field &f = field_of(e);
+    llvm::Value *p = stored_field_address(e);
+    if (f.bitfield_bits) {
+      uint32_t bytes = std::min<uint32_t>(8, (f.bitfield_shift + f.bitfield_bits + 7) / 8);
+      llvm::Value *slot = temp(8, "bits");
+      store_i64(const_i64(0), slot);
+      copy(slot, p, bytes);
+      llvm::Value *v = b_->CreateLShr(b_->CreateLoad(i64(), slot), f.bitfield_shift);
+      if (f.bitfield_bits >= 64) return v;
+      if (e.type.is_int() && e.type.is_signed) {
+        uint32_t up = 64 - f.bitfield_bits;
+        return b_->CreateAShr(b_->CreateShl(v, up), up);
+      }
+      return b_->CreateAnd(v, const_i64((1ull << f.bitfield_bits) - 1));
+    }
+    uint32_t size = e.type.is_int() ? e.type.size : 8;
+    llvm::Value *v = b_->CreateLoad(llvm::IntegerType::get(llctx(), size * 8), p);
+    if (size < 8) v = e.type.is_signed ? b_->CreateSExt(v, i64()) : b_->CreateZExt(v, i64());
+    return v;
+  }
   if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {
     const Field &f = args_field(probe_, e.field);
     if (probe_.u64_slots) return normalize(b_->CreateLoad(i64(), gep(ctx_, f.offset)), *f.type);
@@ -490,6 +524,10 @@ llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
 void Lowering::store_field_into(ast::FieldAccess &e, llvm::Value *dst) {
   if (e.base->type.is(TypeKind::Tuple)) {
     copy(dst, tuple_member_address(e), storage_size(e.type));
+    return;
+  }
+  if (is_stored_struct_field(e)) {
+    copy(dst, stored_field_address(e), e.type.size);
     return;
   }
   if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {

@@ -146,6 +146,8 @@ class Lowering {
   void store_field_into(ast::FieldAccess &e, llvm::Value *dst);
   // Pointer to member N of a tuple expression's storage ($t.N).
   llvm::Value *tuple_member_address(ast::FieldAccess &e);
+  // Pointer to field e.field of a struct held as a value (a variable, a map value, a tuple member).
+  llvm::Value *stored_field_address(ast::FieldAccess &e);
   // The storage layout of e's value (a variable's final type, else e.type).
   const Type &layout_of(const ast::Expr &e) const;
   // Address (i64) of a field / of a record-typed expression, and where it lives.

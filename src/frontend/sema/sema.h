@@ -129,6 +129,9 @@ Type storage_type(const Type &t);
 // through a pointer: `*p`, `p->f`, and fields of those. Fields of `args`
 // itself live in the probe's context and are read with direct loads.
 bool addressable(const ast::Expr &e);
+// True when e is a copied value codegen holds in its own storage: a
+// variable, a map value, or a member of those (@p.x of a struct in a map).
+bool stored_value(const ast::Expr &e);
 // What a positional parameter's text is: a number (any C spelling that
 // strtoll reads whole), a number out of int64's range, or text.
 enum class ParamKind { Integer, OutOfRange, Text };

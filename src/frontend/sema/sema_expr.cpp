@@ -278,6 +278,15 @@ Type Sema::check_index(ast::Index &ix) {
   return Type::none();
 }
 
+bool stored_value(const ast::Expr &e) {
+  if (e.kind == ast::ExprKind::Variable || e.kind == ast::ExprKind::Map) return true;
+  if (e.kind == ast::ExprKind::Field) {  // $t.1.f, @m.inner.f
+    const ast::Expr &base = *ast::as<ast::FieldAccess>(e).base;
+    return (base.type.is(TypeKind::Tuple) || base.type.is(TypeKind::Record)) && stored_value(base);
+  }
+  return false;
+}
+
 bool addressable(const ast::Expr &e) {
   if (e.kind == ast::ExprKind::Unop) return ast::as<ast::Unop>(e).op == ast::UnOp::Deref;
   if (e.kind == ast::ExprKind::Index) {  // a[i] of an array in memory, or p[i]
@@ -480,7 +489,7 @@ Type Sema::check_field(ast::FieldAccess &f) {
   std::shared_ptr<const Record> rec;
   if (b.is(TypeKind::Record)) {
     bool is_args = f.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*f.base).name == "args";
-    if (!is_args && !addressable(*f.base)) {
+    if (!is_args && !addressable(*f.base) && !stored_value(*f.base)) {
       // e.g. args.pgprot.pgprot: a struct passed by value sits in the
       // probe's context, which codegen reads only one level deep.
       diags().error(f.loc, "cannot read field '" + f.field + "' of this " + b.to_string() +

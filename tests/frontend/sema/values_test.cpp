@@ -128,3 +128,55 @@ TEST(SemaPointer, TracepointStructPointerArgument) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(SemaStruct, SmallStructsAreValuesLaidOutCompletely) {
+  if (!have_btf()) GTEST_SKIP() << "needs kernel BTF";
+  auto c = check("BEGIN { $l = curtask->se.load; @s = curtask->sighand->action[8].sa; @k[curtask->cred->uid] = 1; "
+                 "$w = $l.weight; $m = @s.sa_mask; }");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  Type l = c.var("$l");
+  ASSERT_TRUE(l.is(TypeKind::Record));
+  ASSERT_NE(l.record, nullptr);
+  EXPECT_NE(l.record->find("weight"), nullptr);
+  const MapSpec *s = c.map("@s");
+  ASSERT_NE(s, nullptr);
+  // The nested struct (sa_mask: sigset_t) is laid out too, for the runtime to print.
+  const Field *mask = s->value.record->find("sa_mask");
+  ASSERT_NE(mask, nullptr);
+  ASSERT_TRUE(mask->type->is(TypeKind::Record));
+  EXPECT_NE(mask->type->record, nullptr);
+  EXPECT_TRUE(c.map("@k")->key.is(TypeKind::Record));
+  EXPECT_TRUE(c.var("$w").is_int());
+}
+
+TEST(SemaStruct, ArrayOfStructsIndexAndOutOfBounds) {
+  if (!have_btf()) GTEST_SKIP() << "needs kernel BTF";
+  auto c = check("BEGIN { $r = curtask->signal->rlim[3]; $c = curtask->signal->rlim[3].rlim_cur; }");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  EXPECT_TRUE(c.var("$r").is(TypeKind::Record));
+  auto d = check("BEGIN { $r = curtask->signal->rlim[16]; }");
+  EXPECT_FALSE(d.ok);
+  EXPECT_NE(d.rendered().find("index 16 is out of bounds for struct rlimit[16] (valid indexes: 0 to 15)"),
+            std::string::npos)
+      << d.rendered();
+}
+
+TEST(SemaArray, EqualityNeedsTheSameArrayType) {
+  if (!have_btf()) GTEST_SKIP() << "needs kernel BTF";
+  auto c = check("BEGIN { $e = curtask->mm->saved_auxv == curtask->mm->saved_auxv; }");
+  ASSERT_TRUE(c.ok) << c.rendered();
+  EXPECT_EQ(c.var("$e"), Type::integer(8, false));
+  auto d = check("BEGIN { $e = curtask->mm->saved_auxv == curtask->signal->rlim; }");
+  EXPECT_FALSE(d.ok);
+  EXPECT_NE(d.rendered().find("compares arrays of the same type"), std::string::npos) << d.rendered();
+}
+
+TEST(SemaStruct, ArgsOfARawTracepointIsNotAValue) {
+  if (geteuid() != 0 || !have_btf()) GTEST_SKIP() << "needs root and BTF";
+  auto c = check("rawtracepoint:sched_switch { @r = args; }");
+  EXPECT_FALSE(c.ok);
+}
+
+}  // namespace
