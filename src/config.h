@@ -51,6 +51,23 @@ struct Config {
   std::vector<std::string> include_files;
   // Kernel types from this BTF file instead of /sys/kernel/btf/vmlinux (tests, fuzzers).
   std::string btf_path;
+  // Settings of the `config = { ... }` block and their BPFTRACE_* variables
+  // (frontend/settings.h). str_size, map_keys_max and max_probes above are three of them.
+  std::string stack_mode = "bpftrace";  // bpftrace, perf or raw (kept for kstack/ustack)
+  uint32_t log_size = 1000000;          // verifier log bytes
+  uint32_t cat_bytes_max = 10240;       // at most this much of a file is printed by cat()
+  bool print_maps_on_exit = true;       // false: maps are not printed when probe exits
+  uint32_t on_stack_limit = 32;         // larger values belong in scratch maps
+  std::string missing_probes = "warn";  // attach points that do not exist: error, warn or ignore
+  uint32_t max_bpf_progs = 1024;
+  std::string license = "GPL";
+  std::string str_trunc_trailer = "..";
+  bool cpp_demangle = true;
+  bool lazy_symbolication = false;
+  std::string cache_user_symbols = "PER_PID";
+  bool show_debug_info = true;
+  // Settings the environment gave: a config block does not override them (bpftrace's precedence).
+  std::vector<std::string> env_settings;
 };
 
 }  // namespace probe

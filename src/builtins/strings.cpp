@@ -9,16 +9,45 @@ namespace {
 
 // str($1) is the parameter's text, as in bpftrace, even when it reads as
 // a number ("42", or one too large for 64 bits); a missing one is "".
+// The text is cut to max_strlen - 1 bytes, as bpftrace does.
 Type str_of_positional(Sema &S, ast::Positional &p) {
   if (p.index < 1) return S.check(p);  // reports $0
   const auto &params = S.config().params;
   size_t n = static_cast<size_t>(p.index) <= params.size() ? params[p.index - 1].size() : 0;
   if (n > kMaxStringLiteral) return S.check(p);  // reports the length
-  p.type = Type::string(static_cast<uint32_t>(n) + 1);
+  // Like any str(), at most max_strlen bytes with the NUL (bpftrace 0.17 cuts $1 there too).
+  p.type = Type::string(std::min<uint32_t>(static_cast<uint32_t>(n) + 1, S.config().str_size));
   return p.type;
 }
 
+// str($N + k): the parameter's text from byte k on (bpftrace: a pointer to
+// the given string, and only the addition of a constant up to its length).
+// The argument becomes that string literal; false (reported) if k is bad.
+bool str_of_positional_offset(Sema &S, ast::Call &c) {
+  auto &b = ast::as<ast::Binop>(*c.args[0]);
+  const auto &p = ast::as<ast::Positional>(*b.lhs);
+  if (p.is_count || p.index < 1) return true;  // reported by the usual checks
+  int64_t k = 0;
+  const auto &params = S.config().params;
+  std::string text = static_cast<size_t>(p.index) <= params.size() ? params[p.index - 1] : "";
+  if (!Sema::int_constant(*b.rhs, &k) || k < 0 || static_cast<uint64_t>(k) > text.size()) {
+    S.diags().error(b.loc, "str($" + std::to_string(p.index) + " + N) needs a constant N from 0 to the parameter's length (" +
+                               std::to_string(text.size()) + ")");
+    return false;
+  }
+  std::string rest = text.substr(static_cast<size_t>(k));
+  if (rest.size() > kMaxStringLiteral) rest.resize(kMaxStringLiteral);
+  uint32_t cap = S.config().str_size;
+  if (cap && rest.size() >= cap) rest.resize(cap - 1);  // cut at max_strlen, like str($N)
+  c.args[0] = std::make_unique<ast::String>(rest, b.loc);
+  return true;
+}
+
 Type str_type(Sema &S, ast::Call &c) {
+  if (c.args[0]->kind == ast::ExprKind::Binop && ast::as<ast::Binop>(*c.args[0]).op == ast::BinOp::Add &&
+      ast::as<ast::Binop>(*c.args[0]).lhs->kind == ast::ExprKind::Positional &&
+      !str_of_positional_offset(S, c))
+    return Type::none();
   if (c.args[0]->kind == ast::ExprKind::Positional && !ast::as<ast::Positional>(*c.args[0]).is_count) {
     Type t = str_of_positional(S, ast::as<ast::Positional>(*c.args[0]));
     if (t.kind != TypeKind::None && c.args.size() == 2) {

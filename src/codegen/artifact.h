@@ -22,6 +22,7 @@ inline constexpr const char *kZerosMap = "zeros";       // array[1] of zeros: ne
 // Per-CPU array, one entry per probe body: the temporaries of probes too
 // large for the 512-byte BPF stack (see Lowering::move_temps_to_scratch).
 inline constexpr const char *kScratchMap = "scratch";
+inline constexpr const char *kLoopVarsMap = "loop_vars";  // per-CPU array[programs]: variables while a for loop runs
 
 // The first 8 bytes of every ring-buffer record.
 struct EventHeader {

@@ -273,6 +273,13 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     llvm::Value *eq = b_->CreateLoad(i64(), result);
     return e.op == BinOp::Eq ? eq : b_->CreateXor(eq, const_i64(1));
   }
+  if (e.op == BinOp::Elvis) {  // the right side runs only when the left is zero
+    llvm::Value *slot = temp(8, "elvis");
+    llvm::Value *l = value(*e.lhs);
+    store_i64(l, slot);
+    if_then(b_->CreateNot(truthy(l)), [&] { store_i64(value(*e.rhs), slot); });
+    return b_->CreateLoad(i64(), slot);
+  }
   if (e.op == BinOp::LAnd || e.op == BinOp::LOr) {
     llvm::Value *slot = temp(8, "logic");
     llvm::Value *l = truthy(value(*e.lhs));
@@ -312,7 +319,8 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     case BinOp::Gt: return cmp(llvm::CmpInst::ICMP_SGT, llvm::CmpInst::ICMP_UGT);
     case BinOp::Ge: return cmp(llvm::CmpInst::ICMP_SGE, llvm::CmpInst::ICMP_UGE);
     case BinOp::LAnd:
-    case BinOp::LOr: break;
+    case BinOp::LOr:
+    case BinOp::Elvis: break;  // lowered above
   }
   PROBE_ASSERT(false && "unhandled binary operator");
   return nullptr;

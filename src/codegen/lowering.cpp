@@ -2,6 +2,8 @@
 // statements. Every scalar is an i64 in IR; storage layout is types.h's.
 #include "codegen/lowering.h"
 
+#include <set>
+
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DebugInfoMetadata.h>
 
@@ -28,6 +30,28 @@ llvm::Value *Lowering::const_i64(uint64_t v) { return llvm::ConstantInt::get(i64
 
 AddrSpace Lowering::default_space() const { return probe_.provider->context().space; }
 
+// True when a for loop appears anywhere in b.
+static bool has_for_loop(const ast::Block &b) {
+  for (const auto &s : b) {
+    switch (s->kind) {
+      case ast::StmtKind::For: return true;
+      case ast::StmtKind::If: {
+        const auto &i = ast::as<ast::If>(*s);
+        if (has_for_loop(i.then) || has_for_loop(i.otherwise)) return true;
+        break;
+      }
+      case ast::StmtKind::While:
+        if (has_for_loop(ast::as<ast::While>(*s).body)) return true;
+        break;
+      case ast::StmtKind::Unroll:
+        if (has_for_loop(ast::as<ast::Unroll>(*s).body)) return true;
+        break;
+      default: break;
+    }
+  }
+  return false;
+}
+
 void Lowering::lower_probe(const ast::Probe &probe) {
   fn_ = ms_.create_program(probe_);
   ctx_ = fn_->getArg(0);
@@ -35,10 +59,13 @@ void Lowering::lower_probe(const ast::Probe &probe) {
   b_ = std::make_unique<llvm::IRBuilder<>>(entry_);
   exit_ = llvm::BasicBlock::Create(llctx(), "exit", fn_);
   set_loc(probe.loc);
-  // Non-scalar variables are zeroed once so they can serve as map keys.
+  // Non-scalar variables are zeroed once so they can serve as map keys; all
+  // are when a for loop's callback may read them (the verifier checks reads
+  // of the probe's stack there too).
+  bool loops = has_for_loop(probe.body);
   for (const auto &[name, type] : var_types_) {
     llvm::Value *slot = temp(std::max<uint32_t>(8, storage_size(type)), name.c_str());
-    if (!type.is_integral()) zero(slot, storage_size(type));
+    if (!type.is_integral() || loops) zero(slot, std::max<uint32_t>(8, storage_size(type)));
     vars_[name] = slot;
   }
   if (probe.predicate) {
@@ -54,10 +81,14 @@ void Lowering::lower_probe(const ast::Probe &probe) {
   flush_map_full();
   b_->CreateRet(const_i64(0));
   set_loc(probe.loc);
-  move_temps_to_scratch();
+  move_temps_to_scratch(loops);
 }
 
-void Lowering::move_temps_to_scratch() {
+void Lowering::move_temps_to_scratch(bool keep_vars) {
+  // Variables stay where they are when for-loop callbacks get their addresses.
+  std::set<llvm::Value *> pinned;
+  if (keep_vars)
+    for (const auto &[name, slot] : vars_) pinned.insert(slot);
   // The allocas of this program (all in the entry block, see temp()), largest first.
   std::vector<llvm::AllocaInst *> slots;
   uint64_t total = 0;
@@ -66,7 +97,7 @@ void Lowering::move_temps_to_scratch() {
       auto size = a->getAllocationSize(ms_.module->getDataLayout());
       uint64_t n = size ? size->getFixedValue() : 0;
       total += (n + 7) & ~7ull;
-      if (n >= kMinScratchTemp) slots.push_back(a);
+      if (n >= kMinScratchTemp && !pinned.count(a)) slots.push_back(a);
     }
   if (total <= kStackBudget) return;  // small probes keep everything on the stack: no extra cost
   std::stable_sort(slots.begin(), slots.end(), [&](llvm::AllocaInst *x, llvm::AllocaInst *y) {
@@ -288,7 +319,14 @@ void Lowering::if_then_else(llvm::Value *cond, const std::function<void()> &then
   b_->SetInsertPoint(done);
 }
 
-void Lowering::return_from_probe() { b_->CreateBr(exit_); }
+void Lowering::return_from_probe() {
+  if (in_callback_) {  // tell the probe to stop, and stop iterating
+    store_i64(const_i64(1), ret_flag_);
+    b_->CreateBr(cb_stop_);
+    return;
+  }
+  b_->CreateBr(exit_);
+}
 
 llvm::Value *Lowering::truthy(llvm::Value *v) { return b_->CreateICmpNE(v, const_i64(0)); }
 
@@ -328,10 +366,11 @@ void Lowering::lower_stmt(const ast::Stmt &s) {
     case ast::StmtKind::If: return lower_if(ast::as<ast::If>(s));
     case ast::StmtKind::While: return lower_while(ast::as<ast::While>(s));
     case ast::StmtKind::Unroll: return lower_unroll(ast::as<ast::Unroll>(s));
+    case ast::StmtKind::For: return lower_for(ast::as<ast::For>(s));
     case ast::StmtKind::Jump: {
       auto j = ast::as<ast::Jump>(s).jump;
       if (j == ast::JumpKind::Return) {
-        b_->CreateBr(exit_);
+        return_from_probe();
       } else {
         PROBE_ASSERT(!loops_.empty());
         b_->CreateBr(j == ast::JumpKind::Continue ? loops_.back().first : loops_.back().second);
@@ -372,8 +411,13 @@ static llvm::Value *apply_op(llvm::IRBuilder<> &b, ast::BinOp op, llvm::Value *l
 }
 
 void Lowering::lower_assign_var(const ast::AssignVar &a) {
+  if (a.implicit_value && !var_types_.count(a.var->name)) return;  // `let $x;` never used
   llvm::Value *slot = var_slot(a.var->name);
   const Type &vt = var_types_.at(a.var->name);
+  if (a.implicit_value) {  // `let $x;`: zero, whatever type its first assignment gave it
+    zero(slot, std::max<uint32_t>(8, storage_size(vt)));
+    return;
+  }
   if (a.compound) {
     llvm::Value *cur = b_->CreateLoad(i64(), slot);
     llvm::Value *rhs = value(*a.value);
@@ -442,9 +486,7 @@ void Lowering::lower_while(const ast::While &s) {
 }
 
 void Lowering::lower_unroll(const ast::Unroll &s) {
-  int64_t n = 0;
-  if (s.count->kind == ast::ExprKind::Integer) n = static_cast<int64_t>(ast::as<ast::Integer>(*s.count).value);
-  for (int64_t i = 0; i < n; i++) {
+  for (int64_t i = 0; i < s.times; i++) {
     if (b_->GetInsertBlock()->getTerminator()) break;
     lower_block(s.body);
   }

@@ -117,7 +117,8 @@ class Lowering {
   // the largest (>= kMinScratchTemp bytes) into its entry of the per-CPU
   // scratch map until the rest fits: one inlined array lookup per run, paid
   // only by probes that need it.
-  void move_temps_to_scratch();
+  // keep_vars: variables stay on the stack (for-loop callbacks hold their addresses).
+  void move_temps_to_scratch(bool keep_vars);
   void lower_block(const ast::Block &b);
   void lower_stmt(const ast::Stmt &s);
   void lower_assign_map(const ast::AssignMap &a);
@@ -125,6 +126,13 @@ class Lowering {
   void lower_if(const ast::If &s);
   void lower_while(const ast::While &s);
   void lower_unroll(const ast::Unroll &s);
+  // lower_loops.cpp: a for loop calls a callback (bpf_for_each_map_elem or bpf_loop)
+  // whose body is lowered by a second Lowering; the callback reaches the probe's
+  // context and variables through pointers in a context struct on this stack.
+  void lower_for(const ast::For &f);
+  void lower_callback(llvm::Function *cb, const ast::For &f);
+  // Builds the context struct (variables at `vars`), the callback, and the helper call.
+  void lower_loop_call(const ast::For &f, const std::map<std::string, llvm::Value *> &vars);
   // Counts a -E2BIG `ret` of an update of map_id, branch-free, in a stack slot of this run.
   void count_map_full(int map_id, llvm::Value *ret);
   // At the exit block: adds each non-zero run count to kMapFullMap (one branch per map).
@@ -166,6 +174,12 @@ class Lowering {
   llvm::BasicBlock *exit_ = nullptr;
   std::vector<std::pair<llvm::BasicBlock *, llvm::BasicBlock *>> loops_;  // (continue, break)
   Loc helper_loc_;  // see set_helper_loc
+  // Set while lowering a for loop's callback: return/exit() set *ret_flag_ (the
+  // probe's "stop now") and end the iteration at cb_stop_.
+  bool in_callback_ = false;
+  llvm::Value *ret_flag_ = nullptr;
+  llvm::BasicBlock *cb_stop_ = nullptr;
+  llvm::Value *loop_flag_ = nullptr;  // the outermost loop's "return now" flag (a stack slot)
   // Per map id: this run's updates refused by a full map (an i64 stack slot; flushed at exit).
   std::map<int, llvm::Value *> full_counts_;
 };

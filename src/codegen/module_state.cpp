@@ -152,6 +152,20 @@ llvm::GlobalVariable *ModuleState::scratch_map(uint32_t bytes) {
   return scratch;
 }
 
+llvm::GlobalVariable *ModuleState::loop_vars_map() {
+  if (!loop_vars) {
+    uint32_t size = 8;
+    for (const auto &vars : pass.var_types) {
+      uint32_t total = 0;
+      for (const auto &[name, type] : vars) total += std::max<uint32_t>(8, (storage_size(type) + 7) / 8 * 8);
+      size = std::max(size, total);
+    }
+    uint32_t entries = std::max<uint32_t>(1, static_cast<uint32_t>(pass.probes.size()));
+    loop_vars = define_map(kLoopVarsMap, BPF_MAP_TYPE_PERCPU_ARRAY, entries, 4, size);
+  }
+  return loop_vars;
+}
+
 llvm::Function *ModuleState::count_callback() {
   if (count_cb) return count_cb;
   auto *i64 = llvm::Type::getInt64Ty(llctx);
@@ -180,6 +194,33 @@ llvm::Function *ModuleState::count_callback() {
   b.CreateStore(b.CreateAdd(b.CreateLoad(i64, n), b.getInt64(1)), n);
   b.CreateRet(b.getInt64(0));
   return count_cb;
+}
+
+llvm::Function *ModuleState::create_callback(const std::string &name, bool map_callback) {
+  auto *i64 = llvm::Type::getInt64Ty(llctx);
+  auto *ptr = llvm::PointerType::get(llctx, 0);
+  std::vector<llvm::Type *> params = map_callback ? std::vector<llvm::Type *>{ptr, ptr, ptr, ptr}
+                                                  : std::vector<llvm::Type *>{i64, ptr};
+  auto *fn = llvm::Function::Create(llvm::FunctionType::get(i64, params, false), llvm::GlobalValue::InternalLinkage,
+                                    name, *module);
+  fn->addFnAttr(llvm::Attribute::NoInline);
+  auto *long_ty = dib->createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  auto *u64_ty = dib->createBasicType("unsigned long long", 64, llvm::dwarf::DW_ATE_unsigned);
+  auto *void_ptr = dib->createPointerType(nullptr, 64);
+  std::vector<const char *> names = map_callback ? std::vector<const char *>{"map", "key", "value", "ctx"}
+                                                 : std::vector<const char *>{"index", "ctx"};
+  std::vector<llvm::Metadata *> types{long_ty};
+  for (size_t i = 0; i < names.size(); i++) types.push_back(!map_callback && i == 0 ? static_cast<llvm::DIType *>(u64_ty) : void_ptr);
+  auto *sty = dib->createSubroutineType(dib->getOrCreateTypeArray(types));
+  auto *sp = dib->createFunction(file, name, name, file, 0, sty, 0, llvm::DINode::FlagPrototyped,
+                                 llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit |
+                                     llvm::DISubprogram::SPFlagOptimized);
+  for (unsigned i = 0; i < names.size(); i++) {
+    fn->getArg(i)->setName(names[i]);
+    dib->createParameterVariable(sp, names[i], i + 1, file, 0, llvm::cast<llvm::DIType>(types[i + 1]), true);
+  }
+  fn->setSubprogram(sp);
+  return fn;
 }
 
 void ModuleState::finalize() {

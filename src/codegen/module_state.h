@@ -31,6 +31,16 @@ class ModuleState {
   llvm::GlobalVariable *scratch_map(uint32_t bytes);
   // The bpf_for_each_map_elem callback that counts entries into *ctx (len()).
   llvm::Function *count_callback();
+  // A new static subprogram with BTF for a loop body: `long NAME(void *map, void *key,
+  // void *value, void *ctx)` for bpf_for_each_map_elem, `long NAME(u64 index, void *ctx)`
+  // for bpf_loop.
+  llvm::Function *create_callback(const std::string &name, bool map_callback);
+  // Per-CPU array with one entry per program, as large as the largest set of
+  // scratch variables: for loops keep the variables there while the callback
+  // runs (the verifier does not track map memory, so its exploration of the
+  // callback converges; on the stack a counter compared in the body made it
+  // explore every value).
+  llvm::GlobalVariable *loop_vars_map();
   // Finishes debug info; call once after all programs are lowered.
   void finalize();
 
@@ -52,6 +62,8 @@ class ModuleState {
   llvm::GlobalVariable *scratch = nullptr;
   uint32_t scratch_size = 0;  // bytes per entry (described in finalize())
   llvm::Function *count_cb = nullptr;
+  llvm::GlobalVariable *loop_vars = nullptr;
+  int callbacks = 0;  // loop-body callbacks created so far (their names are numbered)
   // Set when a probe other than BEGIN/END emits events: the ring buffer
   // then gets its full size; otherwise a small one (it is resident memory).
   bool hot_output = false;

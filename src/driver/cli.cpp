@@ -17,6 +17,7 @@
 #include "driver/compiler.h"
 #include "driver/list.h"
 #include "driver/program_source.h"
+#include "frontend/settings.h"
 #include "runtime/binary_resolver.h"
 #include "runtime/errors.h"
 #include "runtime/process.h"
@@ -59,8 +60,15 @@ const char *kUsage =
     "    -h, --help       show this help\n"
     "    -V, --version    show the version\n"
     "\n"
-    "ENVIRONMENT:\n"
-    "    BPFTRACE_MAP_KEYS_MAX  entries per map (default 4096)\n"
+    "ENVIRONMENT (also set by a program's `config = { max_strlen = 128; ... }` block; the environment wins):\n"
+    "    BPFTRACE_MAX_STRLEN    bytes of str() values (default 64; 0.17: BPFTRACE_STRLEN)\n"
+    "    BPFTRACE_MAX_MAP_KEYS  entries per map (default 4096; also BPFTRACE_MAP_KEYS_MAX)\n"
+    "    BPFTRACE_MAX_PROBES    most probes a program may expand to (default 1024)\n"
+    "    BPFTRACE_MAX_CAT_BYTES most bytes cat() prints (default 10240; also BPFTRACE_CAT_BYTES_MAX)\n"
+    "    BPFTRACE_PERF_RB_PAGES ring buffer pages\n"
+    "    BPFTRACE_PRINT_MAPS_ON_EXIT  0: do not print maps at exit\n"
+    "    BPFTRACE_MISSING_PROBES      error, warn (default) or ignore attach points that do not exist\n"
+    "    BPFTRACE_STACK_MODE, _LOG_SIZE, _ON_STACK_LIMIT, _MAX_BPF_PROGS, _LICENSE, ... (accepted)\n"
     "\n"
     "SIGNALS:\n"
     "    SIGUSR1          print every map now and keep tracing\n"
@@ -202,6 +210,7 @@ int parse_args(int argc, char **argv, CliArgs &a) {
           return 2;
         }
         a.cfg.max_probes = static_cast<unsigned>(n);
+        a.cfg.env_settings.push_back("max_probes");  // the flag beats a config block
         break;
       }
       case ':':
@@ -236,17 +245,10 @@ int parse_args(int argc, char **argv, CliArgs &a) {
   return 0;
 }
 
-// BPFTRACE_MAP_KEYS_MAX, as bpftrace reads it: a positive number of entries per map.
+// The BPFTRACE_* settings (frontend/settings.h), as bpftrace reads them; a bad value is an error.
 Status read_env(Config &cfg) {
-  const char *v = std::getenv("BPFTRACE_MAP_KEYS_MAX");
-  if (!v) return Ok{};
-  char *end = nullptr;
-  errno = 0;
-  unsigned long long n = std::strtoull(v, &end, 10);
-  if (!*v || *end || errno || n == 0 || n > UINT32_MAX || *v == '-')
-    return make_error(std::string("BPFTRACE_MAP_KEYS_MAX must be a positive number of map entries, not '") + v + "'",
-                      EINVAL);
-  cfg.map_keys_max = static_cast<uint32_t>(n);
+  std::string why = read_env_settings(cfg, [](const char *name) { return std::getenv(name); });
+  if (!why.empty()) return make_error(why, EINVAL);
   return Ok{};
 }
 
@@ -344,7 +346,10 @@ int run(int argc, char **argv) {
   }
   if (cfg.dry_run) return 0;
 
-  return run_session(prog, cfg, make_attach_fn(cfg), child ? &*child : nullptr, make_prepare_fn(cfg), out_fd);
+  // The program's config block may have changed settings: run with the pipeline's.
+  const Config &run_cfg = ctx->config;
+  return run_session(prog, run_cfg, make_attach_fn(run_cfg), child ? &*child : nullptr, make_prepare_fn(run_cfg),
+                     out_fd);
 }
 
 // rc, or 1 when what went to stdout through stdio (-l, -d ast, --help) was

@@ -22,6 +22,7 @@ const char *to_string(BinOp op) {
     case BinOp::Le: return "<=";
     case BinOp::Gt: return ">";
     case BinOp::Ge: return ">=";
+    case BinOp::Elvis: return "?:";
   }
   return "?";
 }

@@ -74,8 +74,9 @@ struct Identifier : Expr {
 };
 
 struct Variable : Expr {
-  std::string name;  // with the leading '$'
-  Variable(std::string n, Loc l) : Expr(ExprKind::Variable, l), name(std::move(n)) {}
+  std::string name;  // with the leading '$'; sema renames a `let` variable shadowing a sibling's to its own slot
+  std::string source_name;  // as written, for messages and scope lookup (the parser's name)
+  Variable(std::string n, Loc l) : Expr(ExprKind::Variable, l), name(n), source_name(std::move(n)) {}
 };
 
 struct Positional : Expr {
@@ -101,7 +102,8 @@ struct Call : Expr {
       : Expr(ExprKind::Call, l), name(std::move(n)), args(std::move(a)) {}
 };
 
-enum class BinOp { Add, Sub, Mul, Div, Mod, Shl, Shr, BitAnd, BitOr, BitXor, LAnd, LOr, Eq, Ne, Lt, Le, Gt, Ge };
+// Elvis is `a ?: b`: a when a is non-zero, else b (b evaluated only then).
+enum class BinOp { Add, Sub, Mul, Div, Mod, Shl, Shr, BitAnd, BitOr, BitXor, LAnd, LOr, Eq, Ne, Lt, Le, Gt, Ge, Elvis };
 // C spelling of a binary operator ("+", "&&").
 const char *to_string(BinOp op);
 
@@ -176,7 +178,7 @@ T &as(Expr &e) { return static_cast<T &>(e); }
 template <typename T>
 const T &as(const Expr &e) { return static_cast<const T &>(e); }
 
-enum class StmtKind { Expr, AssignMap, AssignVar, If, Unroll, While, Jump };
+enum class StmtKind { Expr, AssignMap, AssignVar, If, Unroll, While, Jump, For };
 
 struct Stmt : Node {
   StmtKind kind;
@@ -201,11 +203,13 @@ struct AssignMap : Stmt {
       : Stmt(StmtKind::AssignMap, l), map(std::move(m)), value(std::move(v)) {}
 };
 
-// $x = v, or $x OP= v when `compound` is set.
+// $x = v, or $x OP= v when `compound` is set; `let $x [: type] [= v]` when `decl` is set.
 struct AssignVar : Stmt {
   std::unique_ptr<Variable> var;
-  ExprPtr value;
+  ExprPtr value;  // `let $x;` holds a 0 (or "" for `: string`) the parser supplies
   bool compound = false;
+  bool decl = false;  // `let`: declares $x in the enclosing block (an error if already visible)
+  bool implicit_value = false;  // `let $x;`: no value and no type; the first assignment types it (0 until then)
   BinOp op = BinOp::Add;
   AssignVar(std::unique_ptr<Variable> v, ExprPtr e, Loc l)
       : Stmt(StmtKind::AssignVar, l), var(std::move(v)), value(std::move(e)) {}
@@ -220,8 +224,9 @@ struct If : Stmt {
 };
 
 struct Unroll : Stmt {
-  ExprPtr count;  // must fold to an integer constant
+  ExprPtr count;  // must fold to an integer constant (or a numeric positional parameter)
   Block body;
+  int64_t times = 0;  // the count, set by sema
   Unroll(ExprPtr c, Block b, Loc l) : Stmt(StmtKind::Unroll, l), count(std::move(c)), body(std::move(b)) {}
 };
 
@@ -229,6 +234,18 @@ struct While : Stmt {
   ExprPtr cond;
   Block body;
   While(ExprPtr c, Block b, Loc l) : Stmt(StmtKind::While, l), cond(std::move(c)), body(std::move(b)) {}
+};
+
+// for ($kv : @map) { body } or for ($i : start..end) { body }: each runs
+// the body in a BPF callback (bpf_for_each_map_elem / bpf_loop).
+struct For : Stmt {
+  std::unique_ptr<Variable> var;  // the loop variable, declared in the body's scope
+  std::unique_ptr<Map> map;       // the map iterated, or null for a range
+  ExprPtr start, end;             // the range [start, end), evaluated once; null for a map
+  Block body;
+  For(std::unique_ptr<Variable> v, std::unique_ptr<Map> m, ExprPtr s, ExprPtr e, Block b, Loc l)
+      : Stmt(StmtKind::For, l), var(std::move(v)), map(std::move(m)), start(std::move(s)), end(std::move(e)),
+        body(std::move(b)) {}
 };
 
 enum class JumpKind { Return, Break, Continue };
@@ -260,6 +277,14 @@ struct Probe : Node {
   explicit Probe(Loc l) : Node(l) {}
 };
 
+// One `key = value` of the `config = { ... }` block.
+struct ConfigEntry {
+  std::string key;
+  std::string value;     // the text of a number, identifier or (decoded) string
+  bool is_string = false;
+  Loc loc, value_loc;
+};
+
 // A C declaration at the top level (`struct Foo { int a; };`, a typedef):
 // declared into the name environment as the parser reads it.
 struct CDecl {
@@ -270,6 +295,7 @@ struct CDecl {
 struct Program : Node {
   std::vector<std::string> preamble;  // leftover '#' lines (only when parsed without the preprocessor)
   std::vector<CDecl> decls;           // top-level C declarations, in order
+  std::vector<ConfigEntry> config;    // the config block, in order (empty without one)
   std::vector<std::unique_ptr<Probe>> probes;
   explicit Program(Loc l) : Node(l) {}
 };

@@ -158,7 +158,7 @@ class Printer {
       }
       case StmtKind::AssignVar: {
         const auto &a = as<AssignVar>(s);
-        line(d, assign_op(a.compound, a.op));
+        line(d, a.decl ? "let" : assign_op(a.compound, a.op));
         expr(*a.var, d + 1);
         expr(*a.value, d + 1);
         break;
@@ -191,6 +191,21 @@ class Printer {
         block(w.body, d + 2);
         break;
       }
+      case StmtKind::For: {
+        const auto &f = as<For>(s);
+        line(d, "for");
+        expr(*f.var, d + 1);
+        if (f.map) {
+          expr(*f.map, d + 1);
+        } else {
+          line(d + 1, "range");
+          expr(*f.start, d + 2);
+          expr(*f.end, d + 2);
+        }
+        line(d + 1, "body");
+        block(f.body, d + 2);
+        break;
+      }
       case StmtKind::Jump:
         switch (as<Jump>(s).jump) {
           case JumpKind::Return: line(d, "return"); break;
@@ -204,6 +219,8 @@ class Printer {
   void program(const Program &p) {
     line(0, "Program");
     for (const auto &pre : p.preamble) line(1, "preamble: " + pre);
+    for (const auto &c : p.config)
+      line(1, "config: " + c.key + " = " + (c.is_string ? "\"" + escape(c.value) + "\"" : c.value));
     for (const auto &probe : p.probes) {
       for (const auto &ap : probe->attach_points) line(1, ap->raw);
       if (probe->predicate) {

@@ -98,6 +98,14 @@ const ast::Node *too_deep(const ast::Block &b, int depth) {
         break;
       }
       case ast::StmtKind::Jump: break;
+      case ast::StmtKind::For: {
+        const auto &f = static_cast<const ast::For &>(s);
+        if (f.map) n = too_deep(*f.map, depth + 1);
+        if (!n && f.start) n = too_deep(*f.start, depth + 1);
+        if (!n && f.end) n = too_deep(*f.end, depth + 1);
+        if (!n) n = too_deep(f.body, depth + 1);
+        break;
+      }
     }
     if (n) return n;
   }
@@ -138,6 +146,7 @@ std::unique_ptr<ast::Program> parse_program(const SourceFile &src, Diagnostics &
   Loc whole{Position{1, 1}, drv.last_end};
   auto program = std::make_unique<ast::Program>(whole);
   program->preamble = std::move(drv.preamble);
+  program->config = std::move(drv.config);
   program->decls = std::move(drv.decls);
   program->probes = std::move(drv.probes);
   for (size_t i = 0; i < program->probes.size(); i++) program->probes[i]->index = static_cast<int>(i);

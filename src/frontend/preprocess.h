@@ -30,7 +30,7 @@ struct PreprocessOptions {
   // /usr/include/x86_64-linux-gnu, /usr/include, the kernel headers
   // directory when one is installed (/lib/modules/$(uname -r)/build/include...).
   std::vector<std::string> system_dirs;
-  bool have_btf = true;  // BPFTRACE_HAVE_BTF is defined; missing <...> headers are skipped
+  bool have_btf = true;  // BPFTRACE_HAVE_BTF is defined; missing kernel <linux/...>, <net/...> headers are skipped
   bool verbose = false;  // -v: note each header skipped
 };
 
@@ -59,8 +59,14 @@ Preprocessed preprocess(const SourceFile &src, const PreprocessOptions &opts, Di
 
 // Expands macros in text with the table, as cpp would (function-like macros,
 // # and ##, no recursion into a macro being expanded). For header bodies
-// and for constants.
+// and for constants. A runaway expansion (see try_expand_macros) leaves
+// text unchanged.
 std::string expand_macros(const std::string &text, const MacroTable &macros);
+
+// Same, but nullopt when the expansion exceeds the limits (256K tokens of
+// output or two million steps): a macro set that expands
+// exponentially is an error, not a hang.
+std::optional<std::string> try_expand_macros(const std::string &text, const MacroTable &macros);
 
 // Evaluates a C integer constant expression (after expand_macros): integer
 // and character literals with suffixes, casts to integer types, sizeof of

@@ -30,7 +30,7 @@ class TypeEnv;        // frontend/sema/type_env.h
 
 // Everything passes share: inputs, the artifacts so far, and diagnostics.
 struct PassContext {
-  const Config &config;
+  Config config;  // the command line's, then the program's config block (applied after parsing)
   SourceFile source;
   Diagnostics diags;
   std::string preprocessed;                 // Preprocessed: source text, directives blanked

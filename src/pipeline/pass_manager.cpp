@@ -1,6 +1,7 @@
 #include "pipeline/pass.h"
 
 #include "frontend/parser_driver.h"
+#include "frontend/settings.h"
 #include <sys/stat.h>
 
 #include "frontend/preprocess.h"
@@ -99,7 +100,9 @@ class ParsePass : public Pass {
     bool pp = ctx.available.count(Artifact::Preprocessed) != 0;
     SourceFile text{ctx.source.name, pp ? ctx.preprocessed : ctx.source.text};
     ctx.ast = parse_program(text, ctx.diags, &ctx.env());
-    return ctx.ast != nullptr;
+    if (!ctx.ast) return false;
+    apply_config_block(ctx.ast->config, ctx.config, ctx.diags);
+    return !ctx.diags.has_errors();
   }
 };
 

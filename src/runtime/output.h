@@ -21,6 +21,8 @@ class Output {
   // out_fd is written through an FdWriter (not owned, not closed).
   Output(int out_fd, OutputFormat format, const CompiledProgram &prog, std::vector<int> map_fds);
 
+  // cat() prints at most n bytes of a file (config max_cat_bytes).
+  void set_cat_bytes_max(size_t n) { cat_bytes_max_ = n; }
   // printf(): the formatted text (JSON: {"type": "printf", "data": "..."}).
   void printf_event(const PrintfSpec &spec, const uint8_t *payload, size_t size);
   // print(value): the value and a newline.
@@ -80,6 +82,7 @@ class Output {
 
   std::vector<CompiledFormat> formats_;  // prog.printfs, parsed once
   std::string line_;                     // reused per event
+  size_t cat_bytes_max_ = 10240;  // see set_cat_bytes_max
 };
 
 }  // namespace probe

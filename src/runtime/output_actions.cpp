@@ -16,9 +16,6 @@ namespace probe {
 
 namespace {
 
-// At most this much of a file is printed by cat() (bpftrace's default).
-constexpr size_t kMaxCatBytes = 10240;
-
 // Reads up to max bytes of path; false with errno set on failure.
 bool read_file_prefix(const std::string &path, size_t max, std::string *out) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -129,7 +126,7 @@ void Output::cat_event(const PrintfSpec &spec, const uint8_t *payload, size_t si
   std::string path;
   if (!render_format(spec, payload, size, &path)) return;
   std::string content;
-  if (!read_file_prefix(path, kMaxCatBytes, &content)) {
+  if (!read_file_prefix(path, cat_bytes_max_, &content)) {
     int err = errno;
     out_.flush();  // keep stdout and stderr in order on a terminal
     std::fprintf(stderr, "probe: error: cat(): failed to open file '%s': %s\n", path.c_str(), std::strerror(err));

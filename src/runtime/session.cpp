@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include <map>
+
 #include <bpf/bpf.h>
 
 #include <signal.h>
@@ -154,10 +156,44 @@ Status run_kind(const CompiledProgram &prog, BpfObject &obj, ProbeKind kind) {
   return Ok{};
 }
 
+// Kinds whose programs on one event the kernel runs last-attached first: a
+// uprobe's consumers, a kprobe's aggregated handlers and a BPF trampoline's
+// programs are added at the head of their list (6.1 and 6.18: corpus
+// order_*); tracepoints, raw tracepoints and kretprobes (6.1) run in attach order.
+bool runs_last_attached_first(ProbeKind k) {
+  return k == ProbeKind::Uprobe || k == ProbeKind::Uretprobe || k == ProbeKind::Kprobe || k == ProbeKind::Fentry ||
+         k == ProbeKind::Fexit;
+}
+
+// The attach order that makes probes on one event run in the order they are
+// written (bpftrace's behaviour): source order, except that programs of a
+// kind the kernel runs last-attached first, on the same target, trade
+// places so the last of them attaches first.
+std::vector<const ProbeProgram *> attach_order(const CompiledProgram &prog) {
+  std::vector<const ProbeProgram *> order;
+  for (const auto &p : prog.probes) order.push_back(&p);
+  std::map<std::string, std::vector<size_t>> groups;  // same kind and target -> positions
+  for (size_t i = 0; i < order.size(); i++) {
+    const ProbeProgram &p = *order[i];
+    if (!runs_last_attached_first(p.kind)) continue;
+    std::string key = std::to_string(static_cast<int>(p.kind)) + '\n' + p.path + '\n' + p.func + '\n' +
+                      std::to_string(p.offset);
+    for (const auto &f : p.funcs) key += '\n' + f;
+    groups[key].push_back(i);
+  }
+  for (const auto &[key, pos] : groups) {
+    std::vector<const ProbeProgram *> members;
+    for (size_t i : pos) members.push_back(order[i]);
+    for (size_t k = 0; k < pos.size(); k++) order[pos[k]] = members[pos.size() - 1 - k];
+  }
+  return order;
+}
+
 // Attaches every probe that is not BEGIN/END; links land in *links.
 Status attach_all(const CompiledProgram &prog, BpfObject &obj, const AttachFn &attach,
                   std::vector<BpfLink> *links) {
-  for (const auto &p : prog.probes) {
+  for (const ProbeProgram *pp : attach_order(prog)) {
+    const ProbeProgram &p = *pp;
     if (p.kind == ProbeKind::Begin || p.kind == ProbeKind::End) continue;
     if (g_stop) break;  // Ctrl-C while attaching: stop, then END and maps as usual
     bpf_program *bp = obj.find_program(p.prog_name);
@@ -252,6 +288,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   std::vector<int> fds;
   for (const auto &m : prog.maps) fds.push_back(obj.map_fd(m.bpf_name));
   Output out(out_fd, cfg.format, prog, fds);
+  out.set_cat_bytes_max(cfg.cat_bytes_max);
   out.set_buffering(buffer_mode(cfg.buffering, out_fd));
   out.set_value_context(make_value_context(prog, obj));
   MapFullMonitor full(prog.counts_map_full ? obj.map_fd(kMapFullMap) : -1, prog);
@@ -298,7 +335,7 @@ int run_loaded(const CompiledProgram &prog, const Config &cfg, const AttachFn &a
   (void)loop->drain();
   out.flush();          // what came before the warning, in order on a terminal
   full.final_report();  // before the maps, so the warning is next to what it is about
-  out.print_all_maps();
+  if (cfg.print_maps_on_exit) out.print_all_maps();  // config print_maps_on_exit = false: none
   if (out.map_read_failed()) failed = true;  // and END failing (above): exit 1 too
   loop->report_lost();
   if (!out.flush() || output_dead(out)) return output_failure_status(out);

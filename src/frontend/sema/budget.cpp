@@ -111,6 +111,11 @@ class BudgetChecker {
         return false;
       }
       case ast::StmtKind::Jump: return add(1, times, s.loc);
+      case ast::StmtKind::For: {
+        const auto &f = ast::as<ast::For>(s);
+        uint64_t n = 4 + (f.map ? expr_size(*f.map) : expr_size(*f.start) + expr_size(*f.end));
+        return add(n, times, s.loc) && block(f.body, times);
+      }
     }
     return true;
   }

@@ -161,6 +161,9 @@ void Sema::analyse_program() {
       if (e.probe_index == probe->index) expansions_.push_back(&e);
     if (expansions_.empty()) continue;
     vars_ = &ctx_.var_types[probe->index];
+    scopes_.clear();
+    plain_.clear();
+    slots_.clear();
     if (probe->predicate) {
       Type t = check(*probe->predicate);
       if (t.kind != TypeKind::None && !t.is_integral())
@@ -172,7 +175,9 @@ void Sema::analyse_program() {
 }
 
 void Sema::check_block(ast::Block &b, int loop_depth) {
+  push_scope();  // `let` declarations end with their block
   for (auto &s : b) check_stmt(*s, loop_depth);
+  pop_scope();
 }
 
 void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
@@ -223,6 +228,8 @@ void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
         diags().error(u.count->loc, "unroll needs an integer constant");
       } else if (n < 1 || n > 100) {
         diags().error(u.count->loc, "unroll count must be between 1 and 100, not " + std::to_string(n));
+      } else {
+        u.times = n;
       }
       check_block(u.body, loop_depth);
       return;
@@ -231,14 +238,26 @@ void Sema::check_stmt(ast::Stmt &s, int loop_depth) {
       auto &j = ast::as<ast::Jump>(s);
       if (j.jump != ast::JumpKind::Return && loop_depth == 0)
         diags().error(s.loc, std::string(j.jump == ast::JumpKind::Break ? "break" : "continue") +
-                                 " outside of a while loop");
+                                 " outside of a loop");
       return;
     }
+    case ast::StmtKind::For: return check_for(ast::as<ast::For>(s), loop_depth);
   }
 }
 
 void Sema::check_assign_var(ast::AssignVar &a) {
+  if (a.decl) return check_let(a);
   Type v = check(*a.value);
+  // A name no `let` declared is probe-wide, as in bpftrace 0.17: its first assignment creates it.
+  if (!bind_var(*a.var, false)) {
+    if (a.compound) {
+      if (v.kind == TypeKind::None) return;
+      diags().error(a.var->loc, "undefined variable '" + a.var->source_name + "'");
+      diags().hint("assign it before updating it, e.g. `" + a.var->source_name + " = 0;`");
+      return;
+    }
+    a.var->name = plain_[a.var->source_name] = new_slot(a.var->source_name);
+  }
   const std::string &name = a.var->name;
   auto it = vars_->find(name);
   if (v.kind == TypeKind::None) {
@@ -271,11 +290,11 @@ void Sema::check_assign_var(ast::AssignVar &a) {
   // Variables keep pointer types (pointee and address space matter to *$p
   // and str($p)); everything else is stored widened like map values.
   Type st = v.is(TypeKind::Pointer) ? v : storage_type(v);
-  if (!check_value_size(st, a.value->loc, "the value of '" + name + "'")) return;
+  if (!check_value_size(st, a.value->loc, "the value of '" + a.var->source_name + "'")) return;
   if (it == vars_->end() || it->second.kind == TypeKind::None) {
     (*vars_)[name] = st;
   } else if (!compatible(it->second, st)) {
-    diags().error(a.loc, "variable '" + name + "' holds " + it->second.to_string() +
+    diags().error(a.loc, "variable '" + a.var->source_name + "' holds " + it->second.to_string() +
                              "; cannot assign " + v.to_string());
     return;
   } else {

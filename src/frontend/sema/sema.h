@@ -94,6 +94,17 @@ class Sema {
   Type check_map_read(ast::Map &m);
   Type check_positional(ast::Positional &p);
   Type check_index(ast::Index &ix);
+  // sema_scopes.cpp: `let` scopes, for loops and the slots variables live in.
+  void check_for(ast::For &f, int loop_depth);
+  void check_let(ast::AssignVar &a);
+  // The slot a variable named `source` resolves to here ("" if none is visible).
+  std::string resolve_var(const std::string &source) const;
+  // Points v at its slot; false (reported) when no variable of that name is visible.
+  bool bind_var(ast::Variable &v, bool report);
+  // A fresh slot for a variable named `source` (its own name when still free).
+  std::string new_slot(const std::string &source);
+  void push_scope() { scopes_.emplace_back(); }
+  void pop_scope() { scopes_.pop_back(); }
   MapInfo &info_for(ast::Map &m);
   void assign_map_value(ast::Map &m, const Type &t, const Loc &loc);
   void build_map_specs();
@@ -104,6 +115,12 @@ class Sema {
   bool final_ = false;
   std::map<std::string, MapInfo> maps_;
   std::map<std::string, Type> *vars_ = nullptr;
+  // One map per open block: `let` names declared there -> their slots.
+  std::vector<std::map<std::string, std::string>> scopes_;
+  // Variables first assigned without `let` (probe-wide, as in bpftrace 0.17) -> their slots.
+  std::map<std::string, std::string> plain_;
+  // Every slot handed out in this probe, and where its `let` declared it.
+  std::map<std::string, Loc> slots_;
   std::vector<const ExpandedProbe *> expansions_;
   std::vector<ast::Map *> map_nodes_;  // every map node of the final run
   std::map<const Record *, std::shared_ptr<const Record>> layouts_;  // record -> completely laid out copy

@@ -105,13 +105,9 @@ Type Sema::check(ast::Expr &e) {
     case ast::ExprKind::Identifier: t = check_identifier(ast::as<ast::Identifier>(e)); break;
     case ast::ExprKind::Variable: {
       auto &v = ast::as<ast::Variable>(e);
+      if (!bind_var(v, true)) break;
       auto it = vars_->find(v.name);
-      if (it == vars_->end()) {
-        diags().error(e.loc, "undefined variable '" + v.name + "'");
-        diags().hint("assign it before use, e.g. `" + v.name + " = 0;` (variables are local to a probe)");
-      } else {
-        t = it->second;
-      }
+      if (it != vars_->end()) t = it->second;  // else its assignment failed and was reported
       break;
     }
     case ast::ExprKind::Positional: t = check_positional(ast::as<ast::Positional>(e)); break;
@@ -302,6 +298,16 @@ bool addressable(const ast::Expr &e) {
 Type Sema::check_binop(ast::Binop &b) {
   Type l = check(*b.lhs), r = check(*b.rhs);
   if (l.kind == TypeKind::None || r.kind == TypeKind::None) return Type::none();
+  if (b.op == ast::BinOp::Elvis) {
+    // a ?: b: a when it is non-zero (a non-null pointer), else b.
+    if (l.is(TypeKind::Pointer) && r.is(TypeKind::Pointer) && l == r) return l;
+    if (l.is_integral() && r.is_integral() && !l.is(TypeKind::Pointer) && !r.is(TypeKind::Pointer))
+      return Type::integer(8, l.is_signed && r.is_signed);
+    diags().error(b.loc, "operator '?:' needs two integers (or two pointers of one type), not " + l.to_string() +
+                             " and " + r.to_string());
+    diags().hint("write `c ? a : b` to choose between other values");
+    return Type::none();
+  }
   bool cmp = b.op == ast::BinOp::Eq || b.op == ast::BinOp::Ne;
   if (l.is(TypeKind::String) || r.is(TypeKind::String)) {
     if (cmp && l.is(TypeKind::String) && r.is(TypeKind::String)) return Type::integer(8, false);
@@ -380,12 +386,13 @@ Type Sema::check_unop(ast::Unop &u) {
     auto &target = *u.operand;
     if (target.kind == ast::ExprKind::Variable) {
       auto &v = ast::as<ast::Variable>(target);
-      auto it = vars_->find(v.name);
-      if (it == vars_->end()) {
-        diags().error(target.loc, "undefined variable '" + v.name + "'");
-        diags().hint("assign it before updating it, e.g. `" + v.name + " = 0;`");
+      if (!bind_var(v, false)) {
+        diags().error(target.loc, "undefined variable '" + v.source_name + "'");
+        diags().hint("assign it before updating it, e.g. `" + v.source_name + " = 0;`");
         return Type::none();
       }
+      auto it = vars_->find(v.name);
+      if (it == vars_->end() || it->second.kind == TypeKind::None) return Type::none();  // its assignment failed, reported
       if (!it->second.is_int() && !it->second.is(TypeKind::Pointer)) {
         diags().error(u.loc, std::string("'") + ast::to_string(u.op) + "' needs an integer or a pointer, not " + it->second.to_string());
         return Type::none();

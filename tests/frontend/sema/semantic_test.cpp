@@ -759,8 +759,8 @@ TEST(SemaExpr, ConditionsMustBeIntegers) {
 
 TEST(SemaExpr, BreakOutsideWhile) {
   Diagnostic d = first_error("BEGIN { break; }");
-  EXPECT_EQ(d.message, "break outside of a while loop");
-  EXPECT_EQ(first_error("BEGIN { if (1) { continue; } }").message, "continue outside of a while loop");
+  EXPECT_EQ(d.message, "break outside of a loop");
+  EXPECT_EQ(first_error("BEGIN { if (1) { continue; } }").message, "continue outside of a loop");
   ok("BEGIN { $i = 0; while ($i < 3) { $i++; if ($i == 2) { break; } continue; } return; }");
 }
 
