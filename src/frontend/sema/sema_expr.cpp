@@ -253,7 +253,7 @@ Type Sema::check_index(ast::Index &ix) {
     if (constant && (k < 0 || static_cast<uint64_t>(k) >= b.count)) {
       diags().error(ix.index->loc, "index " + std::to_string(k) + " is out of bounds for " + b.to_string() +
                                        (b.count ? " (valid indexes: 0 to " + std::to_string(int64_t(b.count) - 1) + ")"
-                                                : " (an empty array, as bpftrace 0.17)"));
+                                                : " (an empty array)"));
       return Type::none();
     }
     // Elements that are not integers are read where the array lives.
