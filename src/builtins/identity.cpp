@@ -10,7 +10,8 @@ namespace probe {
 
 namespace {
 
-Type u32_type(Sema &, ast::Identifier &) { return Type::integer(4, false); }
+// Every identity builtin but cpid is a uint64, as in bpftrace 0.17 (a variable
+// keeps its width, so $p = pid; $p *= N must not wrap at 32 bits).
 Type u64_type(Sema &, ast::Identifier &) { return Type::u64(); }
 
 llvm::Value *pid_tgid(Lowering &L) { return L.helper(BPF_FUNC_get_current_pid_tgid, L.i64(), {}); }
@@ -39,13 +40,13 @@ uint64_t possible_cpus() {
 
 std::vector<BuiltinVar> identity_vars() {
   return {
-      {"pid", "process (thread group) id", u32_type,
+      {"pid", "process (thread group) id", u64_type,
        [](Lowering &L, ast::Identifier &) { return L.b().CreateLShr(pid_tgid(L), 32); }},
-      {"tid", "thread id", u32_type,
+      {"tid", "thread id", u64_type,
        [](Lowering &L, ast::Identifier &) { return L.b().CreateAnd(pid_tgid(L), 0xffffffffull); }},
-      {"uid", "user id", u32_type,
+      {"uid", "user id", u64_type,
        [](Lowering &L, ast::Identifier &) { return L.b().CreateAnd(uid_gid(L), 0xffffffffull); }},
-      {"gid", "group id", u32_type,
+      {"gid", "group id", u64_type,
        [](Lowering &L, ast::Identifier &) { return L.b().CreateLShr(uid_gid(L), 32); }},
       {"username", "the current user's name (uid, named in user space)",
        [](Sema &, ast::Identifier &) { return Type::formatted("username"); }, nullptr,
@@ -56,17 +57,17 @@ std::vector<BuiltinVar> identity_vars() {
        [](Lowering &L, ast::Identifier &) { return L.helper(BPF_FUNC_jiffies64, L.i64(), {}); }},
       {"ncpus", "the number of possible CPUs (at compile time)", u64_type,
        [](Lowering &L, ast::Identifier &) { return L.const_i64(possible_cpus()); }},
-      {"numaid", "the current NUMA node", u32_type,
+      {"numaid", "the current NUMA node", u64_type,
        [](Lowering &L, ast::Identifier &) {
          return L.b().CreateZExt(L.helper(BPF_FUNC_get_numa_node_id, L.i32(), {}), L.i64());
        }},
       {"nsecs", "monotonic nanoseconds", u64_type,
        [](Lowering &L, ast::Identifier &) { return L.helper(BPF_FUNC_ktime_get_ns, L.i64(), {}); }},
-      {"cpu", "current CPU", u32_type,
+      {"cpu", "current CPU", u64_type,
        [](Lowering &L, ast::Identifier &) {
          return L.b().CreateZExt(L.helper(BPF_FUNC_get_smp_processor_id, L.i32(), {}), L.i64());
        }},
-      {"rand", "pseudo-random u32", u32_type,
+      {"rand", "pseudo-random u32", u64_type,
        [](Lowering &L, ast::Identifier &) {
          return L.b().CreateZExt(L.helper(BPF_FUNC_get_prandom_u32, L.i32(), {}), L.i64());
        }},

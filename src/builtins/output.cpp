@@ -110,6 +110,7 @@ Type print_type(Sema &S, ast::Call &c) {
   }
   Type t = S.check(arg);
   if (t.kind == TypeKind::None) return t;
+  t = S.value_type(arg, t);  // a struct prints every field
   if (t.is(TypeKind::Void) || t.is_aggregation() || !storable(t)) {
     S.diags().error(arg.loc, "cannot print a value of type " + t.to_string());
     if (contains_record(t)) S.struct_value_hint();

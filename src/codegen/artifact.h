@@ -19,6 +19,9 @@ inline constexpr const char *kStackMap = "stacks";      // stack traces, when ks
 inline constexpr const char *kMapFullMap = "map_full";  // per-CPU array[user maps] of u64: updates lost to a full map
 inline constexpr uint32_t kMaxStackDepth = 127;         // frames kept per stack
 inline constexpr const char *kZerosMap = "zeros";       // array[1] of zeros: new histogram entries
+// Per-CPU array, one entry per probe body: the temporaries of probes too
+// large for the 512-byte BPF stack (see Lowering::move_temps_to_scratch).
+inline constexpr const char *kScratchMap = "scratch";
 inline constexpr const char *kLoopVarsMap = "loop_vars";  // per-CPU array[programs]: variables while a for loop runs
 
 // The first 8 bytes of every ring-buffer record.

@@ -112,6 +112,21 @@ void Lowering::store_into(ast::Expr &e, llvm::Value *dst, const Type *dst_type) 
     case ast::ExprKind::Field:
       store_field_into(ast::as<ast::FieldAccess>(e), dst);
       return;
+    case ast::ExprKind::Unop:
+    case ast::ExprKind::Index: {  // *p and a[i] of structs and arrays: read where they live
+      if (e.kind == ast::ExprKind::Index && !addressable(e)) {
+        // An element of an array in the context or a variable: copy the array, then the element.
+        auto &ix = ast::as<ast::Index>(e);
+        int64_t k = 0;
+        Sema::int_constant(*ix.index, &k);
+        copy(dst, gep(address(*ix.base), static_cast<uint64_t>(k) * ix.base->type.elem->size), t.size);
+        return;
+      }
+      AddrSpace as = AddrSpace::Kernel;
+      llvm::Value *src = record_address(e, &as);
+      read_mem(dst, t.size, src, as);
+      return;
+    }
     case ast::ExprKind::Tuple: {
       auto &tu = ast::as<ast::Tuple>(e);
       const Type &layout = dst_type && dst_type->is(TypeKind::Tuple) ? *dst_type : t;
@@ -134,23 +149,32 @@ llvm::Value *Lowering::address(ast::Expr &e) {
   return slot;
 }
 
+llvm::Value *Lowering::element_address(ast::Index &ix, AddrSpace *as) {
+  const Type &bt = ix.base->type;
+  llvm::Value *base = nullptr;
+  uint64_t esize = 0;
+  if (bt.is(TypeKind::Pointer)) {  // p[i]
+    base = value(*ix.base);
+    *as = bt.as != AddrSpace::None ? bt.as : default_space();
+    esize = pointee_size(bt);
+  } else {  // an array in memory: its elements are elem->size apart
+    base = record_address(*ix.base, as);
+    esize = bt.elem->size;
+  }
+  int64_t k = 0;
+  if (Sema::int_constant(*ix.index, &k)) return b_->CreateAdd(base, const_i64(static_cast<uint64_t>(k) * esize));
+  return b_->CreateAdd(base, b_->CreateMul(value(*ix.index), const_i64(esize)));
+}
+
 llvm::Value *Lowering::lower_array_index(ast::Index &ix) {
   const Type &bt = ix.base->type;
   uint32_t esize = bt.elem->size;
   int64_t k = 0;
-  if (!Sema::int_constant(*ix.index, &k)) {
+  if (!Sema::int_constant(*ix.index, &k) || addressable(*ix.base)) {
     // Sema allows a variable index only for arrays in memory.
     AddrSpace as = AddrSpace::Kernel;
-    llvm::Value *base = field_address(ast::as<ast::FieldAccess>(*ix.base), &as);
-    llvm::Value *addr = b_->CreateAdd(base, b_->CreateMul(value(*ix.index), const_i64(esize)));
+    llvm::Value *addr = element_address(ix, &as);  // sets as: not in the same call as its use
     return read_int(addr, *bt.elem, as, nullptr);
-  }
-  if (addressable(*ix.base)) {
-    AddrSpace as = AddrSpace::Kernel;
-    llvm::Value *base = ix.base->kind == ast::ExprKind::Field
-                            ? field_address(ast::as<ast::FieldAccess>(*ix.base), &as)
-                            : record_address(*ix.base, &as);
-    return read_int(b_->CreateAdd(base, const_i64(static_cast<uint64_t>(k) * esize)), *bt.elem, as, nullptr);
   }
   // In the context (args.NAME) or a variable: copy it, load one element.
   llvm::Value *p = address(*ix.base);
@@ -228,6 +252,27 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     llvm::Value *eq = string_equal(*e.lhs, *e.rhs);
     return e.op == BinOp::Eq ? eq : b_->CreateXor(eq, const_i64(1));
   }
+  if ((e.op == BinOp::Eq || e.op == BinOp::Ne) && e.lhs->type.is(TypeKind::Array)) {
+    // Both arrays copied, then compared a word at a time, leaving at the first difference.
+    uint32_t n = e.lhs->type.size;
+    llvm::Value *pa = address(*e.lhs), *pb = address(*e.rhs);
+    llvm::Value *result = temp(8, "arreq");
+    store_i64(const_i64(0), result);
+    auto *done = llvm::BasicBlock::Create(llctx(), "arreq.done", fn_);
+    for (uint32_t i = 0; i < n;) {
+      uint32_t w = n - i >= 8 ? 8 : n - i >= 4 ? 4 : n - i >= 2 ? 2 : 1;
+      auto *ty = llvm::IntegerType::get(llctx(), w * 8);
+      auto *next = llvm::BasicBlock::Create(llctx(), "arreq.next", fn_);
+      b_->CreateCondBr(b_->CreateICmpNE(b_->CreateLoad(ty, gep(pa, i)), b_->CreateLoad(ty, gep(pb, i))), done, next);
+      b_->SetInsertPoint(next);
+      i += w;
+    }
+    store_i64(const_i64(1), result);
+    b_->CreateBr(done);
+    b_->SetInsertPoint(done);
+    llvm::Value *eq = b_->CreateLoad(i64(), result);
+    return e.op == BinOp::Eq ? eq : b_->CreateXor(eq, const_i64(1));
+  }
   if (e.op == BinOp::Elvis) {  // the right side runs only when the left is zero
     llvm::Value *slot = temp(8, "elvis");
     llvm::Value *l = value(*e.lhs);
@@ -244,6 +289,14 @@ llvm::Value *Lowering::lower_binop(ast::Binop &e) {
     return b_->CreateLoad(i64(), slot);
   }
   llvm::Value *l = value(*e.lhs), *r = value(*e.rhs);
+  if (e.type.is(TypeKind::Pointer)) {  // p + n, n + p, p - n: n elements of the pointee
+    llvm::Value *bytes = const_i64(pointee_size(e.type));
+    if (e.lhs->type.is(TypeKind::Pointer))
+      r = b_->CreateMul(r, bytes);
+    else
+      l = b_->CreateMul(l, bytes);
+    return e.op == BinOp::Sub ? b_->CreateSub(l, r) : b_->CreateAdd(l, r);
+  }
   bool sign = e.lhs->type.is_int() && e.rhs->type.is_int() && e.lhs->type.is_signed && e.rhs->type.is_signed;
   auto cmp = [&](llvm::CmpInst::Predicate s, llvm::CmpInst::Predicate u) {
     return b_->CreateZExt(b_->CreateICmp(sign ? s : u, l, r), i64());
@@ -294,8 +347,10 @@ llvm::Value *Lowering::lower_incdec(ast::Unop &e) {
   if (e.operand->kind == ast::ExprKind::Variable) {
     auto &v = ast::as<ast::Variable>(*e.operand);
     llvm::Value *slot = var_slot(v.name);
+    const Type &vt = var_types_.at(v.name);
+    if (vt.is(TypeKind::Pointer)) delta = b_->CreateMul(delta, const_i64(pointee_size(vt)));  // $p++: one element
     llvm::Value *old = b_->CreateLoad(i64(), slot);
-    llvm::Value *nv = normalize(b_->CreateAdd(old, delta), var_types_.at(v.name));
+    llvm::Value *nv = normalize(b_->CreateAdd(old, delta), vt);
     store_i64(nv, slot);
     return post ? old : nv;
   }
@@ -398,6 +453,7 @@ llvm::Value *Lowering::record_address(ast::Expr &e, AddrSpace *as) {
     *as = ptr.type.as != AddrSpace::None ? ptr.type.as : default_space();
     return value(ptr);
   }
+  if (e.kind == ast::ExprKind::Index) return element_address(ast::as<ast::Index>(e), as);
   PROBE_ASSERT(false && "record expression without an address");
   return nullptr;
 }
@@ -423,7 +479,55 @@ llvm::Value *Lowering::read_int(llvm::Value *addr, const Type &t, AddrSpace as, 
   return normalize(b_->CreateLoad(i64(), slot), t);
 }
 
+// Where member e.field ($t.N) of the tuple e.base sits: the tuple's storage plus N's offset.
+llvm::Value *Lowering::tuple_member_address(ast::FieldAccess &e) {
+  size_t i = std::strtoul(e.field.c_str(), nullptr, 10);  // sema checked the index
+  return gep(address(*e.base), tuple_offset(layout_of(*e.base), i));
+}
+
+const Type &Lowering::layout_of(const ast::Expr &e) const {
+  // A variable's slot has its final type: later assignments may widen its
+  // strings after this use was typed.
+  if (e.kind == ast::ExprKind::Variable) return var_types_.at(ast::as<ast::Variable>(e).name);
+  return e.type;
+}
+
+llvm::Value *Lowering::stored_field_address(ast::FieldAccess &e) {
+  if (e.base->type.is(TypeKind::Tuple)) return tuple_member_address(e);
+  ast::Expr &base = *e.base;
+  llvm::Value *p = base.kind == ast::ExprKind::Field ? stored_field_address(ast::as<ast::FieldAccess>(base))
+                                                     : address(base);
+  return gep(p, field_of(e).offset);
+}
+
+// A field of a struct held as a value (@p.x): loaded from its storage.
+static bool is_stored_struct_field(const ast::FieldAccess &e) {
+  return e.base->type.is(TypeKind::Record) && !addressable(*e.base) && stored_value(*e.base);
+}
+
 llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
+  if (e.base->type.is(TypeKind::Tuple)) return b_->CreateLoad(i64(), tuple_member_address(e));
+  if (is_stored_struct_field(e)) {
+    const Field &f = field_of(e);
+    llvm::Value *p = stored_field_address(e);
+    if (f.bitfield_bits) {
+      uint32_t bytes = std::min<uint32_t>(8, (f.bitfield_shift + f.bitfield_bits + 7) / 8);
+      llvm::Value *slot = temp(8, "bits");
+      store_i64(const_i64(0), slot);
+      copy(slot, p, bytes);
+      llvm::Value *v = b_->CreateLShr(b_->CreateLoad(i64(), slot), f.bitfield_shift);
+      if (f.bitfield_bits >= 64) return v;
+      if (e.type.is_int() && e.type.is_signed) {
+        uint32_t up = 64 - f.bitfield_bits;
+        return b_->CreateAShr(b_->CreateShl(v, up), up);
+      }
+      return b_->CreateAnd(v, const_i64((1ull << f.bitfield_bits) - 1));
+    }
+    uint32_t size = e.type.is_int() ? e.type.size : 8;
+    llvm::Value *v = b_->CreateLoad(llvm::IntegerType::get(llctx(), size * 8), p);
+    if (size < 8) v = e.type.is_signed ? b_->CreateSExt(v, i64()) : b_->CreateZExt(v, i64());
+    return v;
+  }
   if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {
     const Field &f = args_field(probe_, e.field);
     if (probe_.u64_slots) return normalize(b_->CreateLoad(i64(), gep(ctx_, f.offset)), *f.type);
@@ -439,6 +543,14 @@ llvm::Value *Lowering::lower_field(ast::FieldAccess &e) {
 }
 
 void Lowering::store_field_into(ast::FieldAccess &e, llvm::Value *dst) {
+  if (e.base->type.is(TypeKind::Tuple)) {
+    copy(dst, tuple_member_address(e), storage_size(e.type));
+    return;
+  }
+  if (is_stored_struct_field(e)) {
+    copy(dst, stored_field_address(e), e.type.size);
+    return;
+  }
   if (is_args(*e.base) && !e.base->type.is(TypeKind::Pointer)) {
     const Field &f = args_field(probe_, e.field);
     // Tracepoint context is readable directly; copy in aligned pieces.

@@ -2,6 +2,8 @@
 // statements. Every scalar is an i64 in IR; storage layout is types.h's.
 #include "codegen/lowering.h"
 
+#include <set>
+
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DebugInfoMetadata.h>
 
@@ -78,6 +80,72 @@ void Lowering::lower_probe(const ast::Probe &probe) {
   b_->SetInsertPoint(exit_);
   flush_map_full();
   b_->CreateRet(const_i64(0));
+  set_loc(probe.loc);
+  move_temps_to_scratch(loops);
+}
+
+void Lowering::move_temps_to_scratch(bool keep_vars) {
+  // Variables stay where they are when for-loop callbacks get their addresses.
+  std::set<llvm::Value *> pinned;
+  if (keep_vars)
+    for (const auto &[name, slot] : vars_) pinned.insert(slot);
+  // The allocas of this program (all in the entry block, see temp()), largest first.
+  std::vector<llvm::AllocaInst *> slots;
+  uint64_t total = 0;
+  for (auto &inst : *entry_)
+    if (auto *a = llvm::dyn_cast<llvm::AllocaInst>(&inst)) {
+      auto size = a->getAllocationSize(ms_.module->getDataLayout());
+      uint64_t n = size ? size->getFixedValue() : 0;
+      total += (n + 7) & ~7ull;
+      if (n >= kMinScratchTemp && !pinned.count(a)) slots.push_back(a);
+    }
+  if (total <= kStackBudget) return;  // small probes keep everything on the stack: no extra cost
+  std::stable_sort(slots.begin(), slots.end(), [&](llvm::AllocaInst *x, llvm::AllocaInst *y) {
+    return x->getAllocationSize(ms_.module->getDataLayout())->getFixedValue() >
+           y->getAllocationSize(ms_.module->getDataLayout())->getFixedValue();
+  });
+  std::vector<std::pair<llvm::AllocaInst *, uint64_t>> moved;  // alloca, offset in the entry
+  uint64_t offset = 0;
+  for (auto *a : slots) {
+    if (total <= kStackBudget) break;
+    uint64_t n = (a->getAllocationSize(ms_.module->getDataLayout())->getFixedValue() + 7) & ~7ull;
+    moved.emplace_back(a, offset);
+    offset += n;
+    total -= n;
+  }
+  // The entry block becomes: allocas; look up this body's scratch entry;
+  // if the kernel returns none (it cannot for an array), return 0.
+  // (Slots are created at the top of the entry block, but a few initialising
+  // stores sit among them: gather the allocas first.)
+  std::vector<llvm::AllocaInst *> all;
+  for (auto &inst : *entry_)
+    if (auto *a = llvm::dyn_cast<llvm::AllocaInst>(&inst)) all.push_back(a);
+  for (auto it = all.rbegin(); it != all.rend(); ++it) (*it)->moveBefore(*entry_, entry_->begin());
+  llvm::Instruction *first = &*entry_->begin();
+  while (llvm::isa<llvm::AllocaInst>(first)) first = first->getNextNode();
+  llvm::BasicBlock *body = entry_->splitBasicBlock(first, "scratch.ok");
+  entry_->getTerminator()->eraseFromParent();
+  auto *fail = llvm::BasicBlock::Create(llctx(), "scratch.none", fn_);
+  b_->SetInsertPoint(fail);
+  b_->CreateRet(const_i64(0));
+  b_->SetInsertPoint(entry_);
+  llvm::Value *key = temp(4, "scratch_key");
+  b_->CreateStore(llvm::ConstantInt::get(i32(), static_cast<uint32_t>(probe_.probe_index)), key);
+  llvm::Value *base = helper(BPF_FUNC_map_lookup_elem, ptr(),
+                             {ms_.scratch_map(static_cast<uint32_t>(offset)), key});
+  b_->CreateCondBr(b_->CreateIsNull(base), fail, body);
+  // Each use gets its own address computation right before it: one GEP per
+  // slot at the top would keep every address live (and spilled) throughout.
+  for (auto &[a, off] : moved) {
+    std::vector<llvm::Use *> uses;
+    for (auto &u : a->uses()) uses.push_back(&u);
+    for (llvm::Use *u : uses) {
+      auto *user = llvm::cast<llvm::Instruction>(u->getUser());
+      b_->SetInsertPoint(user);
+      u->set(off ? b_->CreateConstInBoundsGEP1_64(i8(), base, off) : base);
+    }
+    a->eraseFromParent();
+  }
 }
 
 void Lowering::set_loc(const Loc &loc) {
@@ -354,6 +422,7 @@ void Lowering::lower_assign_var(const ast::AssignVar &a) {
     llvm::Value *cur = b_->CreateLoad(i64(), slot);
     llvm::Value *rhs = value(*a.value);
     if (a.op == ast::BinOp::Div || a.op == ast::BinOp::Mod) check_divisor(rhs, a.loc);
+    if (vt.is(TypeKind::Pointer)) rhs = b_->CreateMul(rhs, const_i64(pointee_size(vt)));  // $p += n: n elements
     store_i64(normalize(apply_op(*b_, a.op, cur, rhs, vt.is_signed), vt), slot);
     return;
   }

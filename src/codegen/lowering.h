@@ -21,6 +21,12 @@ namespace probe {
 
 class ModuleState;  // codegen/module_state.h: module-wide LLVM objects
 
+// Bytes of stack slots a program may keep before its large temporaries move
+// to the scratch map: the rest of the 512-byte BPF stack is for LLVM's spills.
+inline constexpr uint64_t kStackBudget = 320;
+// Slots smaller than this stay on the stack; 8-byte ones move last (sorted by size).
+inline constexpr uint64_t kMinScratchTemp = 8;
+
 class Lowering {
  public:
   Lowering(ModuleState &ms, const ExpandedProbe &probe, const std::map<std::string, Type> &vars);
@@ -119,6 +125,12 @@ class Lowering {
 
  private:
   friend class ExprLowering;
+  // When this program's stack slots add up to more than kStackBudget, moves
+  // the largest (>= kMinScratchTemp bytes) into its entry of the per-CPU
+  // scratch map until the rest fits: one inlined array lookup per run, paid
+  // only by probes that need it.
+  // keep_vars: variables stay on the stack (for-loop callbacks hold their addresses).
+  void move_temps_to_scratch(bool keep_vars);
   void lower_block(const ast::Block &b);
   void lower_stmt(const ast::Stmt &s);
   void lower_assign_map(const ast::AssignMap &a);
@@ -146,10 +158,18 @@ class Lowering {
   llvm::Value *lower_positional(ast::Positional &e);
   // arr[i] of an array value (the element, as i64).
   llvm::Value *lower_array_index(ast::Index &ix);
+  // Address (i64) of element ix.index of an array in memory or of p[i], and where it lives.
+  llvm::Value *element_address(ast::Index &ix, AddrSpace *as);
   llvm::Value *lower_map_read(ast::Map &e);
   llvm::Value *string_equal(ast::Expr &a, ast::Expr &b);
   llvm::Value *truthy(llvm::Value *v);
   void store_field_into(ast::FieldAccess &e, llvm::Value *dst);
+  // Pointer to member N of a tuple expression's storage ($t.N).
+  llvm::Value *tuple_member_address(ast::FieldAccess &e);
+  // Pointer to field e.field of a struct held as a value (a variable, a map value, a tuple member).
+  llvm::Value *stored_field_address(ast::FieldAccess &e);
+  // The storage layout of e's value (a variable's final type, else e.type).
+  const Type &layout_of(const ast::Expr &e) const;
   // Address (i64) of a field / of a record-typed expression, and where it lives.
   llvm::Value *field_address(ast::FieldAccess &e, AddrSpace *as);
   llvm::Value *record_address(ast::Expr &e, AddrSpace *as);

@@ -146,6 +146,12 @@ llvm::GlobalVariable *ModuleState::zeros_map() {
   return zeros;
 }
 
+llvm::GlobalVariable *ModuleState::scratch_map(uint32_t bytes) {
+  if (!scratch) scratch = map_global(kScratchMap, 4);  // type, max_entries, key, value
+  scratch_size = std::max(scratch_size, bytes);
+  return scratch;
+}
+
 llvm::GlobalVariable *ModuleState::loop_vars_map() {
   if (!loop_vars) {
     uint32_t size = 8;
@@ -223,6 +229,9 @@ void ModuleState::finalize() {
   constexpr uint32_t kSmallRingbuf = 64 * 1024;
   ringbuf_size = hot_output ? pass.config.ringbuf_size : kSmallRingbuf;
   describe_map(events, BPF_MAP_TYPE_RINGBUF, ringbuf_size, 0, 0);
+  if (scratch)  // one entry per probe body: bodies that interrupt each other never share bytes
+    describe_map(scratch, BPF_MAP_TYPE_PERCPU_ARRAY, static_cast<uint32_t>(pass.ast->probes.size()), 4,
+                 scratch_size);
   dib->finalize();
 }
 

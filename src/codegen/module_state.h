@@ -26,6 +26,9 @@ class ModuleState {
   // A read-only array of zeros as large as the largest aggregation value:
   // the initial value of a new histogram entry (too large for the stack).
   llvm::GlobalVariable *zeros_map();
+  // The per-CPU scratch map (kScratchMap), defined on first use; its value
+  // grows to the largest `bytes` any probe body asks for.
+  llvm::GlobalVariable *scratch_map(uint32_t bytes);
   // The bpf_for_each_map_elem callback that counts entries into *ctx (len()).
   llvm::Function *count_callback();
   // A new static subprogram with BTF for a loop body: `long NAME(void *map, void *key,
@@ -56,6 +59,8 @@ class ModuleState {
   // -k: the call sites whose helper failures are reported, by site id.
   std::vector<HelperErrorSite> helper_errors;
   llvm::GlobalVariable *zeros = nullptr;
+  llvm::GlobalVariable *scratch = nullptr;
+  uint32_t scratch_size = 0;  // bytes per entry (described in finalize())
   llvm::Function *count_cb = nullptr;
   llvm::GlobalVariable *loop_vars = nullptr;
   int callbacks = 0;  // loop-body callbacks created so far (their names are numbered)

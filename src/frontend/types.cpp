@@ -130,6 +130,11 @@ uint32_t storage_size(const Type &t) {
   return 0;
 }
 
+uint32_t pointee_size(const Type &p) {
+  if (!p.elem || p.elem->is(TypeKind::Void) || p.elem->size == 0) return 1;
+  return p.elem->size;
+}
+
 uint32_t tuple_offset(const Type &tuple, size_t i) {
   PROBE_ASSERT(tuple.kind == TypeKind::Tuple && i < tuple.fields.size());
   uint32_t off = 0;

@@ -85,6 +85,12 @@ struct Type {
   static Type string(uint32_t size);
   static Type pointer(Type to, AddrSpace as);
   static Type record_of(std::shared_ptr<const Record> r);
+  // A struct known by name only ("struct sockaddr"): laid out from BTF on use.
+  static Type named_record(std::string name) {
+    Type t = make(TypeKind::Record, 0);
+    t.name = std::move(name);
+    return t;
+  }
   static Type array(Type elem, uint32_t count);
   static Type tuple(std::vector<Type> members);
   static Type ctx() { return make(TypeKind::Ctx, 8); }
@@ -135,6 +141,10 @@ struct Type {
 // integers and pointers are widened to 8 bytes, strings are
 // rounded up to 8, tuples are their members' storage sizes back to back.
 uint32_t storage_size(const Type &t);
+
+// Bytes a pointer of type p moves per element in p + 1 (its pointee's size;
+// 1 for void and unsized pointees).
+uint32_t pointee_size(const Type &p);
 
 // Byte offset of tuple member i inside the tuple's storage.
 uint32_t tuple_offset(const Type &tuple, size_t i);

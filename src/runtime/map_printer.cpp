@@ -50,21 +50,21 @@ int compare_values(const Type &t, const uint8_t *a, const uint8_t *b) {
 std::string key_text(const MapSpec &spec, const MapEntry &e, const ValueContext *ctx) {
   if (spec.scalar) return "";
   if (e.key.size() < storage_size(spec.key)) return "[?]";
-  if (!spec.key.is(TypeKind::Tuple)) return "[" + format_value(spec.key, e.key.data(), ctx) + "]";
+  if (!spec.key.is(TypeKind::Tuple)) return "[" + format_key(spec.key, e.key.data(), ctx) + "]";
   std::string s = "[";
   for (size_t i = 0; i < spec.key.fields.size(); i++) {
     if (i) s += ", ";
-    s += format_value(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i), ctx);
+    s += format_key(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i), ctx);
   }
   return s + "]";
 }
 
 std::string key_json(const MapSpec &spec, const MapEntry &e, const ValueContext *ctx) {
-  if (!spec.key.is(TypeKind::Tuple)) return json_quote(format_value(spec.key, e.key.data(), ctx));
+  if (!spec.key.is(TypeKind::Tuple)) return json_quote(format_key(spec.key, e.key.data(), ctx));
   std::string s;
   for (size_t i = 0; i < spec.key.fields.size(); i++) {
     if (i) s += ",";
-    s += format_value(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i), ctx);
+    s += format_key(spec.key.fields[i], e.key.data() + tuple_offset(spec.key, i), ctx);
   }
   return json_quote(s);
 }

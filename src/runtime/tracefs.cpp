@@ -71,7 +71,16 @@ Field make_field(const std::string &decl, uint32_t offset, uint32_t size, bool i
     t.name = "__data_loc " + trim(ctype.substr(ctype.find("__data_loc") + 10));
   } else if (ctype.find('*') != std::string::npos) {
     std::string base = trim(ctype.substr(0, ctype.find('*')));
-    t = Type::pointer(scalar_of(base, 8, false), user_ptrs ? AddrSpace::User : AddrSpace::Kernel);
+    std::string tag = base;  // "const struct sockaddr" -> "struct sockaddr"
+    for (const char *q : {"const ", "volatile "})
+      if (tag.rfind(q, 0) == 0) tag = trim(tag.substr(std::string(q).size()));
+    bool one_star = ctype.find('*') == ctype.rfind('*');
+    // A pointer to a struct points to that struct: sema lays it out from BTF
+    // when a field is read through it (args->uservaddr->sa_family).
+    Type elem = (one_star && (tag.rfind("struct ", 0) == 0 || tag.rfind("union ", 0) == 0))
+                    ? Type::named_record(tag)
+                    : scalar_of(base, 8, false);
+    t = Type::pointer(elem, user_ptrs ? AddrSpace::User : AddrSpace::Kernel);
     t.name = ctype;
   } else if (br != std::string::npos && count > 0) {
     if (ctype.find("char") != std::string::npos) {

@@ -17,8 +17,11 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
+// How a value is spelled: text, JSON, or a map key's text (structs without spaces, as bpftrace).
+enum class Style { Text, Json, Key };
+
 // Formats one value; packed means it sits inside a C struct/array at its natural size.
-std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const ValueContext *ctx);
+std::string fmt(const Type &t, const uint8_t *p, bool packed, Style style, const ValueContext *ctx);
 
 std::string fmt_int(const Type &t, const uint8_t *p, bool packed) {
   int64_t v = read_int_value(t, p, packed);
@@ -32,40 +35,63 @@ std::string fmt_string(const Type &t, const uint8_t *p, bool json) {
   return json ? json_quote(str) : str;
 }
 
-std::string fmt_tuple(const Type &t, const uint8_t *p, bool json, const ValueContext *ctx) {
+std::string fmt_tuple(const Type &t, const uint8_t *p, Style style, const ValueContext *ctx) {
+  bool json = style == Style::Json;
   std::string s = json ? "[" : "(";
   for (size_t i = 0; i < t.fields.size(); i++) {
     if (i) s += json ? "," : ", ";
-    s += fmt(t.fields[i], p + tuple_offset(t, i), false, json, ctx);
+    s += fmt(t.fields[i], p + tuple_offset(t, i), false, style, ctx);
   }
   return s + (json ? "]" : ")");
 }
 
-std::string fmt_array(const Type &t, const uint8_t *p, bool json, const ValueContext *ctx) {
+std::string fmt_array(const Type &t, const uint8_t *p, Style style, const ValueContext *ctx) {
   std::string s = "[";
   uint32_t esz = t.elem ? t.elem->size : 0;
   for (uint32_t i = 0; t.elem && i < t.count; i++) {
     if (i) s += ",";
-    s += fmt(*t.elem, p + i * esz, true, json, ctx);
+    s += fmt(*t.elem, p + i * esz, true, style, ctx);
   }
   return s + "]";
 }
 
-std::string fmt_record(const Type &t, const uint8_t *p, bool json, const ValueContext *ctx) {
-  if (!t.record) return json ? "{}" : "{ }";
-  std::string s = json ? "{" : "{ ";
+// A bitfield's value: the bits after bitfield_shift in the bytes at p.
+std::string fmt_bitfield(const Field &f, const uint8_t *p) {
+  uint64_t v = 0;
+  std::memcpy(&v, p, std::min<uint32_t>(8, (f.bitfield_shift + f.bitfield_bits + 7) / 8));
+  v >>= f.bitfield_shift;
+  if (f.bitfield_bits >= 64) return std::to_string(v);
+  v &= (uint64_t{1} << f.bitfield_bits) - 1;
+  if (f.type->is_int() && f.type->is_signed && ((v >> (f.bitfield_bits - 1)) & 1)) {
+    v |= ~((uint64_t{1} << f.bitfield_bits) - 1);
+    return std::to_string(int64_t(v));
+  }
+  return std::to_string(v);
+}
+
+// bpftrace's struct forms: { .a = 1, .b = 2 }, JSON { "a": 1, "b": 2 }, as a key {.a=1,.b=2}.
+std::string fmt_record(const Type &t, const uint8_t *p, Style style, const ValueContext *ctx) {
+  bool json = style == Style::Json, key = style == Style::Key;
+  if (!t.record) return json ? "{}" : key ? "{}" : "{ }";
+  std::string s = key ? "{" : "{ ";
   const auto &fields = t.record->fields;
   for (size_t i = 0; i < fields.size(); i++) {
     const Field &f = fields[i];
-    if (i) s += ", ";
-    s += json ? json_quote(f.name) + ": " : "." + f.name + " = ";
-    s += f.type ? fmt(*f.type, p + f.offset, true, json, ctx) : "?";
+    if (i) s += key ? "," : ", ";
+    s += json ? json_quote(f.name) + ": " : key ? "." + f.name + "=" : "." + f.name + " = ";
+    if (!f.type)
+      s += "?";
+    else if (f.bitfield_bits)
+      s += fmt_bitfield(f, p + f.offset);
+    else
+      s += fmt(*f.type, p + f.offset, true, style, ctx);
   }
-  return s + (json ? "}" : " }");
+  return s + (key ? "}" : " }");
 }
 
 // A kernel stack, bpftrace style: a newline, then one indented frame per line.
-std::string fmt_kstack(const uint8_t *p, bool json, const ValueContext *ctx) {
+std::string fmt_kstack(const uint8_t *p, Style style, const ValueContext *ctx) {
+  bool json = style == Style::Json;
   int64_t id;
   std::memcpy(&id, p, sizeof id);
   std::vector<std::string> frames;
@@ -80,7 +106,8 @@ std::string fmt_kstack(const uint8_t *p, bool json, const ValueContext *ctx) {
   return s;
 }
 
-std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const ValueContext *ctx) {
+std::string fmt(const Type &t, const uint8_t *p, bool packed, Style style, const ValueContext *ctx) {
+  bool json = style == Style::Json;
   switch (t.kind) {
     case TypeKind::Ksym: {
       uint64_t addr;
@@ -89,7 +116,7 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
       std::string name = t.name + (ctx && ctx->ksym ? ctx->ksym(addr) : hex(addr));
       return json ? json_quote(name) : name;
     }
-    case TypeKind::Kstack: return fmt_kstack(p, json, ctx);
+    case TypeKind::Kstack: return fmt_kstack(p, style, ctx);
     case TypeKind::Inet: return json ? json_quote(inet_text(p)) : inet_text(p);
     case TypeKind::Buffer: {  // bpftrace's %r form, in maps and print() too
       uint64_t n = 0;
@@ -115,9 +142,9 @@ std::string fmt(const Type &t, const uint8_t *p, bool packed, bool json, const V
       std::string h = hex(uint64_t(read_int_value(t, p, packed)));
       return json ? json_quote(h) : h;
     }
-    case TypeKind::Tuple: return fmt_tuple(t, p, json, ctx);
-    case TypeKind::Array: return fmt_array(t, p, json, ctx);
-    case TypeKind::Record: return fmt_record(t, p, json, ctx);
+    case TypeKind::Tuple: return fmt_tuple(t, p, style, ctx);
+    case TypeKind::Array: return fmt_array(t, p, style, ctx);
+    case TypeKind::Record: return fmt_record(t, p, style, ctx);
     case TypeKind::None:
     case TypeKind::Void:
     case TypeKind::Aggregation:  // map values of aggregations print through runtime/agg/
@@ -182,11 +209,15 @@ int64_t read_int_value(const Type &t, const uint8_t *data, bool packed) {
 }
 
 std::string format_value(const Type &t, const uint8_t *data, const ValueContext *ctx) {
-  return fmt(t, data, false, false, ctx);
+  return fmt(t, data, false, Style::Text, ctx);
 }
 
 std::string format_value_json(const Type &t, const uint8_t *data, const ValueContext *ctx) {
-  return fmt(t, data, false, true, ctx);
+  return fmt(t, data, false, Style::Json, ctx);
+}
+
+std::string format_key(const Type &t, const uint8_t *data, const ValueContext *ctx) {
+  return fmt(t, data, false, Style::Key, ctx);
 }
 
 namespace {

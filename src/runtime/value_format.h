@@ -22,6 +22,10 @@ struct ValueContext {
 // data holds the value in its storage layout (see storage_size).
 std::string format_value(const Type &t, const uint8_t *data, const ValueContext *ctx = nullptr);
 
+// A map key's text form (in `@m[...]` and JSON keys): as format_value, but
+// structs print without spaces, as bpftrace: {.a=1,.b=2}.
+std::string format_key(const Type &t, const uint8_t *data, const ValueContext *ctx = nullptr);
+
 // JSON form: ints as numbers, strings quoted, tuples and arrays as lists.
 std::string format_value_json(const Type &t, const uint8_t *data, const ValueContext *ctx = nullptr);
 

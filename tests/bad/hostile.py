@@ -19,7 +19,7 @@ ARG_KINDS = {
     "tuple": "(1, 2)",
     "tuple_str": '(1, "a")',
     "struct": "*curtask",
-    "struct_field": "curtask->se",
+    "struct_field": "*curtask->real_parent",  # not a value (small structs are values since issue 9)
     "pointer": "curtask",
     "pointer_field": "curtask->real_parent",
     "map_int": "@mi",

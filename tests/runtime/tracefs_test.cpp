@@ -124,3 +124,28 @@ TEST(Tracefs, UnreadableAsNonRootSaysPermission) {
 
 }  // namespace
 }  // namespace probe
+
+// A pointer to a struct in a format file is a pointer to that struct (laid
+// out from BTF by sema); pointers to pointers and to scalars stay as they were.
+TEST(TracefsFormat, StructPointerFieldIsTypedByName) {
+  const std::string text =
+      "format:\n"
+      "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+      "\tfield:struct sockaddr * uservaddr;\toffset:24;\tsize:8;\tsigned:0;\n"
+      "\tfield:const struct timespec * tsp;\toffset:32;\tsize:8;\tsigned:0;\n"
+      "\tfield:struct foo ** pp;\toffset:40;\tsize:8;\tsigned:0;\n";
+  auto rec = probe::parse_tracepoint_format("syscalls", "sys_enter_x", text);
+  ASSERT_TRUE(rec.ok()) << rec.error().message;
+  const probe::Field *f = (*rec)->find("uservaddr");
+  ASSERT_NE(f, nullptr);
+  ASSERT_TRUE(f->type->is(probe::TypeKind::Pointer));
+  EXPECT_EQ(f->type->as, probe::AddrSpace::User);
+  EXPECT_TRUE(f->type->elem->is(probe::TypeKind::Record));
+  EXPECT_EQ(f->type->elem->name, "struct sockaddr");
+  const probe::Field *t = (*rec)->find("tsp");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->type->elem->name, "struct timespec");
+  const probe::Field *pp = (*rec)->find("pp");
+  ASSERT_NE(pp, nullptr);
+  EXPECT_TRUE(pp->type->elem->is_int());
+}

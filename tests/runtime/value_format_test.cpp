@@ -53,7 +53,9 @@ TEST(ValueFormat, RecordsAndArraysUseNaturalLayout) {
   std::memcpy(data, &a, 4);
   std::memcpy(data + 4, &b, 2);
   EXPECT_EQ(format_value(Type::record_of(rec), data), "{ .a = -2, .b = 9 }");
-  EXPECT_EQ(format_value_json(Type::record_of(rec), data), "{\"a\": -2, \"b\": 9}");
+  // bpftrace 0.17's JSON for a struct keeps the spaces inside the braces.
+  EXPECT_EQ(format_value_json(Type::record_of(rec), data), "{ \"a\": -2, \"b\": 9 }");
+  EXPECT_EQ(format_key(Type::record_of(rec), data), "{.a=-2,.b=9}");
   uint8_t arr[4] = {1, 2, 3, 4};
   EXPECT_EQ(format_value(Type::array(Type::integer(1, false), 4), arr), "[1,2,3,4]");
 }

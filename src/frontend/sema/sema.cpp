@@ -32,11 +32,69 @@ bool contains_record(const Type &t) {
 }
 
 bool storable(const Type &t) {
-  if (t.kind == TypeKind::None || t.is(TypeKind::Void) || contains_record(t)) return false;
+  if (t.kind == TypeKind::None || t.is(TypeKind::Void) || t.is(TypeKind::Ctx)) return false;
+  // A struct value is copied and printed field by field: its layout (and
+  // that of the structs inside it) must be known (Sema::value_type).
+  if (t.is(TypeKind::Record)) {
+    // Only C structs and unions: `args` (a record named after its probe,
+    // "tracepoint:...", "rawtracepoint:...") is the probe's context, not a value.
+    bool c_type = t.name.rfind("struct ", 0) == 0 || t.name.rfind("union ", 0) == 0;
+    if (!t.record || t.size == 0 || !c_type) return false;
+    for (const auto &f : t.record->fields)
+      if (!f.type || !storable(*f.type)) return false;
+    return true;
+  }
+  if (t.is(TypeKind::Array)) return t.elem && storable(*t.elem);
   if (t.is(TypeKind::Tuple))
     for (const auto &f : t.fields)
       if (!storable(f) || f.is_aggregation()) return false;
   return true;
+}
+
+Type Sema::value_type(ast::Expr &e, const Type &t) {
+  if (!contains_record(t) || t.is(TypeKind::Ctx)) return t;
+  Type r = resolve_layout(t, e.loc, 0);
+  if (r.kind != TypeKind::None) e.type = r;
+  return r.kind == TypeKind::None ? t : r;
+}
+
+Type Sema::resolve_layout(const Type &t, const Loc &loc, int depth) {
+  constexpr int kMaxNestedStructs = 8;  // deeper ones stay unresolved and are refused
+  if (depth > kMaxNestedStructs) return t;
+  switch (t.kind) {
+    case TypeKind::Record: {
+      auto it = layouts_.find(t.record ? t.record.get() : nullptr);
+      if (t.record && it != layouts_.end()) return Type::record_of(it->second);
+      auto rec = resolve_record(t, loc);
+      if (!rec) return Type::none();
+      if (auto known = layouts_.find(rec.get()); known != layouts_.end()) return Type::record_of(known->second);
+      auto out = std::make_shared<Record>(*rec);
+      for (auto &f : out->fields)
+        if (f.type && (f.type->is(TypeKind::Record) || f.type->is(TypeKind::Array)))
+          f.type = std::make_shared<const Type>(resolve_layout(*f.type, loc, depth + 1));
+      std::shared_ptr<const Record> done = out;
+      layouts_[rec.get()] = done;
+      layouts_[done.get()] = done;
+      if (t.record) layouts_[t.record.get()] = done;
+      return Type::record_of(done);
+    }
+    case TypeKind::Array: {
+      if (!t.elem) return t;
+      Type e = resolve_layout(*t.elem, loc, depth);
+      if (e.kind == TypeKind::None) return e;
+      return Type::array(e, t.count);
+    }
+    case TypeKind::Tuple: {
+      std::vector<Type> f;
+      for (const auto &m : t.fields) {
+        f.push_back(resolve_layout(m, loc, depth));
+        if (f.back().kind == TypeKind::None) return f.back();
+      }
+      return Type::tuple(f);
+    }
+    default:
+      return t;
+  }
 }
 
 bool Sema::check_value_size(const Type &t, const Loc &loc, const std::string &what) {
@@ -50,7 +108,8 @@ bool Sema::check_value_size(const Type &t, const Loc &loc, const std::string &wh
 }
 
 void Sema::struct_value_hint() {
-  diags().hint("a whole struct cannot be copied or printed; use its fields, e.g. `curtask->pid`");
+  diags().hint("a struct is a value only when it is small (at most " + std::to_string(kMaxStackValue) +
+               " bytes) and all its fields are values; else use its fields, e.g. `curtask->pid`");
 }
 
 Type storage_type(const Type &t) {
@@ -206,13 +265,16 @@ void Sema::check_assign_var(ast::AssignVar &a) {
     if (it == vars_->end() && !a.compound) (*vars_)[name] = Type::none();
     return;
   }
+  if (!a.compound) v = value_type(*a.value, v);
   if (a.compound) {
     if (it == vars_->end()) {
       diags().error(a.var->loc, "undefined variable '" + name + "'");
       diags().hint("assign it before updating it, e.g. `" + name + " = 0;`");
       return;
     }
-    if (!it->second.is_int() || !v.is_integral()) {
+    bool moves_pointer = it->second.is(TypeKind::Pointer) && v.is_int() &&
+                         (a.op == ast::BinOp::Add || a.op == ast::BinOp::Sub);  // $p += 2
+    if ((!it->second.is_int() || !v.is_integral()) && !moves_pointer) {
       diags().error(a.loc, std::string("'") + ast::to_string(a.op) + "=' needs integers, not " +
                                it->second.to_string() + " and " + v.to_string());
       return;
@@ -269,7 +331,13 @@ void Sema::check_keys(ast::Map &m) {
   for (auto &k : m.keys) {
     Type t = check(*k);
     if (t.kind == TypeKind::None) return;
+    t = value_type(*k, t);
+    if ((t.is(TypeKind::Record) || t.is(TypeKind::Array)) && !storable(t)) {
+      diags().error(k->loc, "a map key cannot be of type " + t.to_string());
+      return;
+    }
     if (!t.is_int() && !t.is(TypeKind::String) && !t.is(TypeKind::Pointer) && !t.is(TypeKind::Tuple) &&
+        !t.is(TypeKind::Record) && !t.is(TypeKind::Array) &&
         !t.is(TypeKind::Ksym) && !t.is(TypeKind::Kstack) && !t.is(TypeKind::Buffer) && !t.is(TypeKind::Timestamp) && !t.is(TypeKind::Inet) &&
         !t.is(TypeKind::Formatted)) {
       diags().error(k->loc, "a map key cannot be of type " + t.to_string());
@@ -378,6 +446,7 @@ void Sema::check_assign_map(ast::AssignMap &a) {
   }
   Type v = check(*a.value);
   if (v.kind == TypeKind::None) return;
+  v = value_type(*a.value, v);
   if (v.is(TypeKind::Void) || v.is_aggregation() || !storable(v)) {
     diags().error(a.value->loc, "cannot store a value of type " + v.to_string() + " in a map");
     if (contains_record(v)) struct_value_hint();

@@ -69,6 +69,10 @@ class Sema {
   static bool fold_binop(const ast::Binop &b, int64_t *v);
   // Adds the hint for a struct used where a value is copied.
   void struct_value_hint();
+  // The type of e's value where it is copied (variables, maps, tuples,
+  // print): structs inside it laid out completely, down to nested structs,
+  // so that codegen copies and the runtime prints every field. Sets e.type.
+  Type value_type(ast::Expr &e, const Type &t);
   // Reports `what` (of type t, at loc) if it is larger than kMaxStackValue.
   bool check_value_size(const Type &t, const Loc &loc, const std::string &what);
 
@@ -79,6 +83,9 @@ class Sema {
   void check_assign_map(ast::AssignMap &a);
   void check_assign_var(ast::AssignVar &a);
   Type check_binop(ast::Binop &b);
+  Type check_pointer_binop(ast::Binop &b, const Type &l, const Type &r);
+  // p with its pointee's size known (a struct named in a tracepoint format is resolved).
+  Type sized_pointer(const Type &p, const Loc &loc);
   Type check_unop(ast::Unop &u);
   Type check_ternary(ast::Ternary &t);
   Type check_field(ast::FieldAccess &f);
@@ -103,6 +110,7 @@ class Sema {
   MapInfo &info_for(ast::Map &m);
   void assign_map_value(ast::Map &m, const Type &t, const Loc &loc);
   void build_map_specs();
+  Type resolve_layout(const Type &t, const Loc &loc, int depth);
 
   PassContext &ctx_;
   Diagnostics scratch_;  // errors from the first, non-final run are dropped
@@ -117,6 +125,7 @@ class Sema {
   std::map<std::string, Loc> slots_;
   std::vector<const ExpandedProbe *> expansions_;
   std::vector<ast::Map *> map_nodes_;  // every map node of the final run
+  std::map<const Record *, std::shared_ptr<const Record>> layouts_;  // record -> completely laid out copy
 };
 
 // Longest string literal or string parameter: LLVM's optimiser is
@@ -139,6 +148,9 @@ Type storage_type(const Type &t);
 // through a pointer: `*p`, `p->f`, and fields of those. Fields of `args`
 // itself live in the probe's context and are read with direct loads.
 bool addressable(const ast::Expr &e);
+// True when e is a copied value codegen holds in its own storage: a
+// variable, a map value, or a member of those (@p.x of a struct in a map).
+bool stored_value(const ast::Expr &e);
 // What a positional parameter's text is: a number (any C spelling that
 // strtoll reads whole), a number out of int64's range, or text.
 enum class ParamKind { Integer, OutOfRange, Text };

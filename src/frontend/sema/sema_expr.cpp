@@ -1,5 +1,6 @@
 // Type inference for expressions; builtins dispatch through the registry.
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 
@@ -153,6 +154,7 @@ Type Sema::check(ast::Expr &e) {
       for (auto &el : ast::as<ast::Tuple>(e).elems) {
         Type m = check(*el);
         if (m.kind == TypeKind::None) return e.type = Type::none();
+        m = value_type(*el, m);
         if (m.is(TypeKind::Void) || m.is_aggregation() || !storable(m)) {
           diags().error(el->loc, "a tuple cannot hold a value of type " + m.to_string());
           if (contains_record(m)) struct_value_hint();
@@ -266,11 +268,27 @@ Type Sema::check_index(ast::Index &ix) {
     return Type::none();
   }
   if (b.is(TypeKind::Pointer) && b.elem && b.elem->is_int()) return *b.elem;
-  if (b.is(TypeKind::Array) && b.elem && b.elem->is_int()) {
+  if (b.is(TypeKind::Pointer) && b.elem && b.elem->is(TypeKind::Record)) {  // p[i]: the struct at p + i
+    Type p = sized_pointer(b, ix.loc);
+    if (p.kind == TypeKind::None) return p;
+    ix.base->type = p;
+    return *p.elem;
+  }
+  if (b.is(TypeKind::Array) && b.elem &&
+      (b.elem->is_int() || b.elem->is(TypeKind::Record) || b.elem->is(TypeKind::Pointer) ||
+       b.elem->is(TypeKind::Array) || b.elem->is(TypeKind::String))) {
     int64_t k = 0;
     bool constant = int_constant(*ix.index, &k);
     if (constant && (k < 0 || static_cast<uint64_t>(k) >= b.count)) {
-      diags().error(ix.index->loc, "index " + std::to_string(k) + " is out of bounds for " + b.to_string());
+      diags().error(ix.index->loc, "index " + std::to_string(k) + " is out of bounds for " + b.to_string() +
+                                       (b.count ? " (valid indexes: 0 to " + std::to_string(int64_t(b.count) - 1) + ")"
+                                                : " (an empty array)"));
+      return Type::none();
+    }
+    // Elements that are not integers are read where the array lives.
+    if (!b.elem->is_int() && !addressable(*ix.base)) {
+      diags().error(ix.loc, "cannot index this " + b.to_string() + " value: only arrays in memory (p->field) have elements of type " +
+                                b.elem->to_string());
       return Type::none();
     }
     // Arrays in the probe's context or on the stack are read with constant
@@ -286,8 +304,21 @@ Type Sema::check_index(ast::Index &ix) {
   return Type::none();
 }
 
+bool stored_value(const ast::Expr &e) {
+  if (e.kind == ast::ExprKind::Variable || e.kind == ast::ExprKind::Map) return true;
+  if (e.kind == ast::ExprKind::Field) {  // $t.1.f, @m.inner.f
+    const ast::Expr &base = *ast::as<ast::FieldAccess>(e).base;
+    return (base.type.is(TypeKind::Tuple) || base.type.is(TypeKind::Record)) && stored_value(base);
+  }
+  return false;
+}
+
 bool addressable(const ast::Expr &e) {
   if (e.kind == ast::ExprKind::Unop) return ast::as<ast::Unop>(e).op == ast::UnOp::Deref;
+  if (e.kind == ast::ExprKind::Index) {  // a[i] of an array in memory, or p[i]
+    const ast::Expr &base = *ast::as<ast::Index>(e).base;
+    return base.type.is(TypeKind::Pointer) || addressable(base);
+  }
   if (e.kind != ast::ExprKind::Field) return false;
   const ast::Expr &base = *ast::as<ast::FieldAccess>(e).base;
   if (base.type.is(TypeKind::Pointer)) return true;
@@ -315,11 +346,18 @@ Type Sema::check_binop(ast::Binop &b) {
     if (cmp) diags().hint("strings compare only with strings, e.g. comm == \"bash\"");
     return Type::none();
   }
+  if (cmp && l.is(TypeKind::Array) && r.is(TypeKind::Array)) {  // element by element, as bpftrace
+    if (l == r && storable(value_type(*b.lhs, l)) && storable(value_type(*b.rhs, r))) return Type::integer(8, false);
+    diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' compares arrays of the same type, not " +
+                             l.to_string() + " and " + r.to_string());
+    return Type::none();
+  }
   if (!l.is_integral() || !r.is_integral()) {
     diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' cannot combine " +
                              l.to_string() + " and " + r.to_string());
     return Type::none();
   }
+  if (l.is(TypeKind::Pointer) || r.is(TypeKind::Pointer)) return check_pointer_binop(b, l, r);
   switch (b.op) {
     case ast::BinOp::Eq:
     case ast::BinOp::Ne:
@@ -342,6 +380,41 @@ Type Sema::check_binop(ast::Binop &b) {
   return Type::integer(8, sign);
 }
 
+Type Sema::sized_pointer(const Type &p, const Loc &loc) {
+  if (!p.elem || !p.elem->is(TypeKind::Record) || p.elem->size) return p;
+  auto rec = resolve_record(*p.elem, loc);  // a struct known by name only (tracepoint formats)
+  if (!rec) return Type::none();
+  Type t = p;
+  t.elem = std::make_shared<const Type>(Type::record_of(rec));
+  return t;
+}
+
+// As bpftrace: a pointer plus or minus an integer is a pointer moved by
+// that many elements; pointers compare with anything integral; no other
+// arithmetic (cast to an integer type first).
+Type Sema::check_pointer_binop(ast::Binop &b, const Type &l, const Type &r) {
+  using ast::BinOp;
+  switch (b.op) {
+    case BinOp::Eq: case BinOp::Ne: case BinOp::Lt: case BinOp::Le:
+    case BinOp::Gt: case BinOp::Ge: case BinOp::LAnd: case BinOp::LOr:
+      return Type::integer(8, false);
+    case BinOp::Add:
+      if (l.is(TypeKind::Pointer) && r.is_int()) return sized_pointer(l, b.loc);
+      if (r.is(TypeKind::Pointer) && l.is_int()) return sized_pointer(r, b.loc);
+      break;
+    case BinOp::Sub:
+      if (l.is(TypeKind::Pointer) && r.is_int()) return sized_pointer(l, b.loc);
+      break;
+    default: break;
+  }
+  diags().error(b.loc, std::string("operator '") + ast::to_string(b.op) + "' cannot combine " +
+                           l.to_string() + " and " + r.to_string());
+  diags().hint(b.op == BinOp::Add || b.op == BinOp::Sub
+                   ? "a pointer moves by an integer number of elements (p + 1); cast to uint64 for byte arithmetic"
+                   : "cast the pointer to an integer first, e.g. (uint64)p");
+  return Type::none();
+}
+
 Type Sema::check_unop(ast::Unop &u) {
   using ast::UnOp;
   if (u.op == UnOp::PreInc || u.op == UnOp::PreDec || u.op == UnOp::PostInc || u.op == UnOp::PostDec) {
@@ -355,8 +428,8 @@ Type Sema::check_unop(ast::Unop &u) {
       }
       auto it = vars_->find(v.name);
       if (it == vars_->end() || it->second.kind == TypeKind::None) return Type::none();  // its assignment failed, reported
-      if (!it->second.is_int()) {
-        diags().error(u.loc, std::string("'") + ast::to_string(u.op) + "' needs an integer, not " + it->second.to_string());
+      if (!it->second.is_int() && !it->second.is(TypeKind::Pointer)) {
+        diags().error(u.loc, std::string("'") + ast::to_string(u.op) + "' needs an integer or a pointer, not " + it->second.to_string());
         return Type::none();
       }
       v.type = it->second;
@@ -391,7 +464,7 @@ Type Sema::check_unop(ast::Unop &u) {
     diags().error(u.loc, "taking an address with '&' is not supported");
     return Type::none();
   }
-  if (!t.is_integral()) {
+  if (!t.is_integral() || (t.is(TypeKind::Pointer) && u.op != UnOp::LNot)) {
     diags().error(u.loc, std::string("operator '") + ast::to_string(u.op) + "' needs an integer, not " + t.to_string());
     return Type::none();
   }
@@ -429,13 +502,36 @@ std::shared_ptr<const Record> Sema::resolve_record(const Type &t, const Loc &loc
   return *r;
 }
 
+// $t.N: member N of a tuple (its storage type).
+static Type tuple_member(Sema &S, ast::FieldAccess &f, const Type &b) {
+  if (f.arrow) {
+    S.diags().error(f.loc, "a tuple's members are read with '.', not '->'");
+    S.diags().hint("write e.g. `$t." + f.field + "`");
+    return Type::none();
+  }
+  char *end = nullptr;
+  unsigned long i = std::strtoul(f.field.c_str(), &end, 10);
+  if (f.field.empty() || *end != '\0' || !std::isdigit(static_cast<unsigned char>(f.field[0]))) {
+    S.diags().error(f.loc, "a tuple has no field '" + f.field + "'");
+    S.diags().hint("its members are numbered: `$t.0` .. `$t." + std::to_string(b.fields.size() - 1) + "`");
+    return Type::none();
+  }
+  if (i >= b.fields.size()) {
+    S.diags().error(f.loc, "tuple index " + f.field + " is out of range for " + b.to_string() + " (" +
+                               std::to_string(b.fields.size()) + " members)");
+    return Type::none();
+  }
+  return b.fields[i];
+}
+
 Type Sema::check_field(ast::FieldAccess &f) {
   Type b = check(*f.base);
   if (b.kind == TypeKind::None) return b;
+  if (b.is(TypeKind::Tuple)) return tuple_member(*this, f, b);
   std::shared_ptr<const Record> rec;
   if (b.is(TypeKind::Record)) {
     bool is_args = f.base->kind == ast::ExprKind::Identifier && ast::as<ast::Identifier>(*f.base).name == "args";
-    if (!is_args && !addressable(*f.base)) {
+    if (!is_args && !addressable(*f.base) && !stored_value(*f.base)) {
       // e.g. args.pgprot.pgprot: a struct passed by value sits in the
       // probe's context, which codegen reads only one level deep.
       diags().error(f.loc, "cannot read field '" + f.field + "' of this " + b.to_string() +

@@ -98,6 +98,9 @@ int main(int argc, char **argv) {
   long count = 1;
   if (argc == 3 && strcmp(argv[1], "-n") == 0) count = atol(argv[2]);
   volatile long sink = 0;
+  // Touch kInts first: probes read it with bpf_probe_read_user, which
+  // cannot fault in a .rodata page the process has not used yet.
+  for (int k = 0; k < 6; k++) sink += ints_arg[k];
   for (long i = 0; i < count; i++) {
     sink += structs_rec(rec_arg, (int)i);
     sink += structs_ints(ints_arg, 6, (int)i);

@@ -129,13 +129,14 @@ bool have_tracefs_events() {
 
 TEST(SemaBuiltins, IdentityTypes) {
   auto a = ok("BEGIN { $p = pid; $c = comm; $n = nsecs; $t = tid; $u = uid; $cpu = cpu; }");
-  // Variables keep their integers' widths, as bpftrace's (a uint8 wraps at 256).
-  EXPECT_EQ(a.var("$p"), Type::integer(4, false));
+  // Variables keep their integers' widths, as bpftrace's (a uint8 wraps at
+  // 256); pid, tid, uid and cpu are uint64 there, so $p = pid; $p *= N never wraps at 32 bits.
+  EXPECT_EQ(a.var("$p"), Type::u64());
   EXPECT_EQ(a.var("$c"), Type::string(16));
   EXPECT_EQ(a.var("$n"), Type::u64());
-  EXPECT_EQ(a.var("$t"), Type::integer(4, false));
-  EXPECT_EQ(a.var("$u"), Type::integer(4, false));
-  EXPECT_EQ(a.var("$cpu"), Type::integer(4, false));
+  EXPECT_EQ(a.var("$t"), Type::u64());
+  EXPECT_EQ(a.var("$u"), Type::u64());
+  EXPECT_EQ(a.var("$cpu"), Type::u64());
   auto b = ok("BEGIN { $a = (uint8)1; $a = 300; $b = (int16)-1; $c = 0; $c = (uint8)1; }");
   EXPECT_EQ(b.var("$a"), Type::integer(1, false));  // the first assignment decides
   EXPECT_EQ(b.var("$b"), Type::integer(2, true));
@@ -159,14 +160,14 @@ TEST(SemaBuiltins, ExpressionTypesViaPrintf) {
   EXPECT_EQ(a.ctx->prints[0].type, Type::string(16));
 }
 
-TEST(SemaBuiltins, PidIsUint32BeforeStorage) {
-  // The annotated AST keeps the builtin's own type.
+TEST(SemaBuiltins, PidIsUint64AsInBpftrace) {
+  // The annotated AST keeps the builtin's own type: uint64, as bpftrace 0.17's.
   auto a = ok("BEGIN { $x = pid; $y = comm; $z = nsecs; }");
   auto &body = a.ctx->ast->probes[0]->body;
   ASSERT_EQ(body.size(), 3u);
   auto value_type = [&](size_t i) { return ast::as<ast::AssignVar>(*body[i]).value->type; };
-  EXPECT_EQ(value_type(0), Type::integer(4, false));
-  EXPECT_EQ(value_type(0).to_string(), "uint32");
+  EXPECT_EQ(value_type(0), Type::u64());
+  EXPECT_EQ(value_type(0).to_string(), "uint64");
   EXPECT_EQ(value_type(1), Type::string(16));
   EXPECT_EQ(value_type(1).to_string(), "string[16]");
   EXPECT_EQ(value_type(2), Type::u64());
