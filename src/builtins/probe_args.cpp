@@ -4,6 +4,7 @@
 
 #include "builtins/registry.h"
 #include "codegen/lowering.h"
+#include "probes/kernel_funcs.h"
 #include "frontend/sema/sema.h"
 
 #include <charconv>
@@ -149,22 +150,6 @@ Type reg_type(Sema &S, ast::Call &c) {
   return Type::u64();
 }
 
-// kaddr("sym"): the symbol's address from /proc/kallsyms (first match), or
-// nullopt; 0 when addresses are hidden (kptr_restrict, not root).
-std::optional<uint64_t> kallsyms_address(const std::string &name) {
-  std::FILE *f = std::fopen("/proc/kallsyms", "r");
-  if (!f) return std::nullopt;
-  char line[512];
-  std::optional<uint64_t> found;
-  while (!found && std::fgets(line, sizeof line, f)) {
-    unsigned long long addr;
-    char type, sym[256];
-    if (std::sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 && name == sym) found = addr;
-  }
-  std::fclose(f);
-  return found;
-}
-
 Type kaddr_type(Sema &S, ast::Call &c) {
   auto &arg = *c.args[0];
   if (arg.kind != ast::ExprKind::String) {
@@ -172,7 +157,7 @@ Type kaddr_type(Sema &S, ast::Call &c) {
     return Type::none();
   }
   const std::string &name = ast::as<ast::String>(arg).value;
-  auto addr = kallsyms_address(name);
+  auto addr = kernel_symbol_address(name);
   if (!addr) {
     S.diags().error(arg.loc, "kaddr(): no kernel symbol '" + name + "' in /proc/kallsyms");
     S.diags().hint("kernel variables are listed there only when the kernel is built with CONFIG_KALLSYMS_ALL");
@@ -250,7 +235,7 @@ std::vector<BuiltinFunc> probe_arg_funcs() {
       {"uaddr", "uaddr(\"symbol\")", 1, 1, uaddr_type, uaddr_lower},
       {"kaddr", "kaddr(\"symbol\")", 1, 1, kaddr_type,
        [](Lowering &L, ast::Call &c) {  // resolved again: sema checked it exists
-         return L.const_i64(kallsyms_address(ast::as<ast::String>(*c.args[0]).value).value_or(0));
+         return L.const_i64(kernel_symbol_address(ast::as<ast::String>(*c.args[0]).value).value_or(0));
        }},
   };
 }

@@ -15,6 +15,8 @@ void report(Diagnostics &diags, const ast::AttachPoint &ap, const Error &e) {
 
 }  // namespace
 
+std::optional<uint64_t> kernel_symbol_address(const std::string &name) { return kallsyms_address(name); }
+
 bool check_kernel_func(const ast::AttachPoint &ap, const std::string &type, const std::string &fn,
                        Diagnostics &diags) {
   std::string why;
@@ -26,6 +28,12 @@ bool check_kernel_func(const ast::AttachPoint &ap, const std::string &type, cons
   // Without a list to check against, let the kernel decide at attach time.
   if (!all) return true;
   if (std::find(all->begin(), all->end(), fn) == all->end()) {
+    if (!kallsyms_address(fn)) {
+      diags.error(ap.loc, "kernel function '" + fn + "' does not exist in this kernel");
+      diags.hint("it may be renamed or compiled out here; list candidates with `probe -l '" + type + ":" +
+                 fn.substr(0, std::min<size_t>(fn.size(), 4)) + "*'`");
+      return false;
+    }
     diags.error(ap.loc, "kernel function '" + fn + "' is not traceable");
     diags.hint("it does not exist, was inlined, or is marked notrace; list candidates with `probe -l '" +
                type + ":" + fn.substr(0, std::min<size_t>(fn.size(), 4)) + "*'`");

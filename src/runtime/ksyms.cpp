@@ -218,4 +218,19 @@ bool kprobe_denied(const std::string &fn, std::string *why) {
   return false;
 }
 
+std::optional<uint64_t> kallsyms_address(const std::string &name) {
+  std::FILE *f = std::fopen("/proc/kallsyms", "r");
+  if (!f) return std::nullopt;
+  char line[512];
+  std::optional<uint64_t> found;
+  while (!found && std::fgets(line, sizeof line, f)) {
+    unsigned long long addr;
+    char type, sym[256];
+    if (std::sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 && name == sym) found = addr;
+  }
+  std::fclose(f);
+  return found;
+}
+
+
 }  // namespace probe

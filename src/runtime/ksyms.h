@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ Result<std::vector<std::string>> traceable_functions(const std::string &glob);
 // The names in an available_filter_functions text matching glob, sorted and
 // unique (exposed for tests).
 std::vector<std::string> parse_filter_functions(const std::string &text, const std::string &glob);
+
+// The address of kernel symbol name from /proc/kallsyms (first match), or
+// nullopt when it is not there; 0 when addresses are hidden (kptr_restrict).
+// For kaddr("sym") and for telling a missing function from an untraceable one.
+std::optional<uint64_t> kallsyms_address(const std::string &name);
 
 // True for functions that must not be traced (BPF dispatch, RCU, idle loops,
 // NMI paths, kprobe/ftrace internals, ...); *why (if given) says which rule.
