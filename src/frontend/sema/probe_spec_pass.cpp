@@ -153,15 +153,17 @@ class ProbeSpecPass : public Pass {
   }
 
   // True when ap failed because what it names does not exist here (not
-  // because it is malformed). A wildcard that matches nothing counts too
-  // when others attach: bpftrace's tools list a function's variants
-  // (`kprobe:lookup_fast, kprobe:lookup_fast.constprop.*`) for kernels that
-  // have one or the other.
-  static bool is_missing(const ast::AttachPoint &, const Diagnostics &d) {
+  // because it is malformed). A function wildcard that matches nothing
+  // counts too when others attach: bpftrace's tools list a function's
+  // variants (`kprobe:lookup_fast, kprobe:lookup_fast.constprop.*`) for
+  // kernels that have one or the other. A tracepoint wildcard that matches
+  // nothing stays an error, as in bpftrace 0.17 ("tracepoints not found").
+  static bool is_missing(const ast::AttachPoint &ap, const Diagnostics &d) {
+    bool tracepoint = !ap.parts.empty() && (ap.parts[0] == "tracepoint" || ap.parts[0] == "t");
+    if (tracepoint && ap.raw.find_first_of("*?[") != std::string::npos) return false;
     static const char *const phrases[] = {"no such file", "not found", "not traceable", "no function",
                                           "no raw tracepoint named", "does not exist", "cannot find",
-                                          "no traceable kernel function", "no symbol", "matches nothing", "no tracepoint matches",
-                                          "no function matches"};
+                                          "no traceable kernel function", "no symbol", "matches nothing", "no function matches"};
     for (const Diagnostic &e : d.all()) {
       if (e.severity != Severity::Error) continue;
       std::string m = e.message;
