@@ -90,6 +90,11 @@ class Sema {
   Type check_ternary(ast::Ternary &t);
   Type check_field(ast::FieldAccess &f);
   Type check_cast(ast::Cast &c);
+  // check()'s dispatch, and the cases with locals of their own (see check()).
+  Type check_kind(ast::Expr &e);
+  Type check_string(ast::String &s);
+  Type check_variable(ast::Variable &v);
+  Type check_tuple(ast::Tuple &t);
   Type check_type_query(ast::TypeQuery &q);
   Type check_identifier(ast::Identifier &id);
   Type check_call(ast::Call &c);

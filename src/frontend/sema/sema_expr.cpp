@@ -113,61 +113,68 @@ int Sema::add_print(PrintSpec spec) {
   return static_cast<int>(ctx_.prints.size()) - 1;
 }
 
+// check() recurses once per nesting level (up to kMaxNesting): it only
+// dispatches, returning each case's Type in place, so its frame stays small
+// (the cases' locals live in their own, non-inlined functions).
 Type Sema::check(ast::Expr &e) {
-  Type t;
-  switch (e.kind) {
-    case ast::ExprKind::Integer: {
-      // Every literal is an int64, as in bpftrace: 0xffffffffffffffff is -1.
-      t = Type::i64();
-      break;
-    }
-    case ast::ExprKind::String: {
-      size_t n = ast::as<ast::String>(e).value.size();
-      if (n > kMaxStringLiteral) {
-        diags().error(e.loc, "string literal is too long (" + std::to_string(n) + " bytes, at most " +
-                                 std::to_string(kMaxStringLiteral) + ")");
-        return e.type = Type::none();
-      }
-      t = Type::string(static_cast<uint32_t>(n) + 1);
-      break;
-    }
-    case ast::ExprKind::Identifier: t = check_identifier(ast::as<ast::Identifier>(e)); break;
-    case ast::ExprKind::Variable: {
-      auto &v = ast::as<ast::Variable>(e);
-      if (!bind_var(v, true)) break;
-      auto it = vars_->find(v.name);
-      if (it != vars_->end()) t = it->second;  // else its assignment failed and was reported
-      break;
-    }
-    case ast::ExprKind::Positional: t = check_positional(ast::as<ast::Positional>(e)); break;
-    case ast::ExprKind::Map: t = check_map_read(ast::as<ast::Map>(e)); break;
-    case ast::ExprKind::Call: t = check_call(ast::as<ast::Call>(e)); break;
-    case ast::ExprKind::Binop: t = check_binop(ast::as<ast::Binop>(e)); break;
-    case ast::ExprKind::Unop: t = check_unop(ast::as<ast::Unop>(e)); break;
-    case ast::ExprKind::Ternary: t = check_ternary(ast::as<ast::Ternary>(e)); break;
-    case ast::ExprKind::Field: t = check_field(ast::as<ast::FieldAccess>(e)); break;
-    case ast::ExprKind::Index: t = check_index(ast::as<ast::Index>(e)); break;
-    case ast::ExprKind::Cast: t = check_cast(ast::as<ast::Cast>(e)); break;
-    case ast::ExprKind::TypeQuery: t = check_type_query(ast::as<ast::TypeQuery>(e)); break;
-    case ast::ExprKind::Tuple: {
-      std::vector<Type> members;
-      for (auto &el : ast::as<ast::Tuple>(e).elems) {
-        Type m = check(*el);
-        if (m.kind == TypeKind::None) return e.type = Type::none();
-        m = value_type(*el, m);
-        if (m.is(TypeKind::Void) || m.is_aggregation() || !storable(m)) {
-          diags().error(el->loc, "a tuple cannot hold a value of type " + m.to_string());
-          if (contains_record(m)) struct_value_hint();
-          return e.type = Type::none();
-        }
-        members.push_back(storage_type(m));
-      }
-      t = Type::tuple(members);
-      if (!check_value_size(t, e.loc, "this tuple")) return e.type = Type::none();
-      break;
-    }
-  }
+  Type t = check_kind(e);
   e.type = t;
+  return t;
+}
+
+Type Sema::check_kind(ast::Expr &e) {
+  switch (e.kind) {
+    case ast::ExprKind::Integer: return Type::i64();  // every literal is an int64, as in bpftrace
+    case ast::ExprKind::String: return check_string(ast::as<ast::String>(e));
+    case ast::ExprKind::Identifier: return check_identifier(ast::as<ast::Identifier>(e));
+    case ast::ExprKind::Variable: return check_variable(ast::as<ast::Variable>(e));
+    case ast::ExprKind::Positional: return check_positional(ast::as<ast::Positional>(e));
+    case ast::ExprKind::Map: return check_map_read(ast::as<ast::Map>(e));
+    case ast::ExprKind::Call: return check_call(ast::as<ast::Call>(e));
+    case ast::ExprKind::Binop: return check_binop(ast::as<ast::Binop>(e));
+    case ast::ExprKind::Unop: return check_unop(ast::as<ast::Unop>(e));
+    case ast::ExprKind::Ternary: return check_ternary(ast::as<ast::Ternary>(e));
+    case ast::ExprKind::Field: return check_field(ast::as<ast::FieldAccess>(e));
+    case ast::ExprKind::Index: return check_index(ast::as<ast::Index>(e));
+    case ast::ExprKind::Cast: return check_cast(ast::as<ast::Cast>(e));
+    case ast::ExprKind::TypeQuery: return check_type_query(ast::as<ast::TypeQuery>(e));
+    case ast::ExprKind::Tuple: return check_tuple(ast::as<ast::Tuple>(e));
+  }
+  return Type::none();
+}
+
+__attribute__((noinline)) Type Sema::check_string(ast::String &s) {
+  size_t n = s.value.size();
+  if (n > kMaxStringLiteral) {
+    diags().error(s.loc, "string literal is too long (" + std::to_string(n) + " bytes, at most " +
+                             std::to_string(kMaxStringLiteral) + ")");
+    return Type::none();
+  }
+  return Type::string(static_cast<uint32_t>(n) + 1);
+}
+
+__attribute__((noinline)) Type Sema::check_variable(ast::Variable &v) {
+  if (!bind_var(v, true)) return Type::none();
+  auto it = vars_->find(v.name);
+  if (it != vars_->end()) return it->second;  // else its assignment failed and was reported
+  return Type::none();
+}
+
+__attribute__((noinline)) Type Sema::check_tuple(ast::Tuple &tu) {
+  std::vector<Type> members;
+  for (auto &el : tu.elems) {
+    Type m = check(*el);
+    if (m.kind == TypeKind::None) return Type::none();
+    m = value_type(*el, m);
+    if (m.is(TypeKind::Void) || m.is_aggregation() || !storable(m)) {
+      diags().error(el->loc, "a tuple cannot hold a value of type " + m.to_string());
+      if (contains_record(m)) struct_value_hint();
+      return Type::none();
+    }
+    members.push_back(storage_type(m));
+  }
+  Type t = Type::tuple(members);
+  if (!check_value_size(t, tu.loc, "this tuple")) return Type::none();
   return t;
 }
 
